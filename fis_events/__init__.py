@@ -1,0 +1,73 @@
+"""fis-events: meetings and events of the FIS programme."""
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from config import CONFIGS
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config="development"):
+    """Build the app: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        instance_path=str(PROJECT_DIR / "instance"),
+    )
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from . import models  # noqa: F401  (every table known to migrations)
+    from .accounts.views import load_user
+    from .i18n import register_filters, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(PROJECT_DIR / "translations"))
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    register_filters(app)
+
+
+def register_blueprints(app):
+    from .accounts.views import bp as accounts_bp
+    from .api.views import bp as api_bp
+    from .events.calendar_views import bp as calendar_bp
+    from .events.manage import bp as manage_bp
+    from .events.public import bp as public_bp
+    from .site.views import bp as site_bp
+
+    for bp in (site_bp, accounts_bp, public_bp, calendar_bp, manage_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app):
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 500):
+        app.errorhandler(code)(render_error)
+
+
+def register_commands(app):
+    from .accounts.cli import users_cli
+    from .demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,24 @@
+"""`flask users create`: staff accounts from the command line."""
+import click
+from flask.cli import AppGroup
+
+from ..errors import DomainError
+from .models import Role
+from .services import create_user
+
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ORGANISER.value,
+              show_default=True)
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def create(email, name, role, password):
+    """Create a staff user (admin, organiser or door staff)."""
+    try:
+        user = create_user(email, name, password, role)
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    click.echo(f"Created {user.role.value} {user.email}")

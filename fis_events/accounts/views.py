@@ -1,0 +1,53 @@
+"""Staff log in and out."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from ..extensions import db
+from .forms import LoginForm
+from .models import Role, User
+from .services import authenticate
+
+bp = Blueprint("accounts", __name__)
+
+
+def load_user(user_id):
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _safe_next(target):
+    """Only a path on this site: never an open redirect."""
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.route("/accesso", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("E-mail o password non corretti."))
+        else:
+            lang = session.get("lang")
+            session.clear()  # a fresh session on login: no fixation
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            flash(_("Benvenuto, %(name)s.", name=user.name), "success")
+            default = "manage.index" if user.has_role(Role.ADMIN, Role.ORGANISER) else "public.index"
+            return redirect(_safe_next(request.args.get("next")) or url_for(default))
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/uscita", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("Sei uscito dall'area riservata."), "info")
+    return redirect(url_for("public.index"))

@@ -1,0 +1,1 @@
+"""Demo data: the real Genova session, the FIS programme, a few meetings and an upcoming event."""

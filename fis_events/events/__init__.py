@@ -1,0 +1,1 @@
+"""Events, their agendas and speakers: public pages, organiser pages, calendars."""

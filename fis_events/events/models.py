@@ -1,0 +1,225 @@
+"""Events, agenda items and speakers."""
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from ..db_types import EnumText, LabelledEnum, UTCDateTime, utcnow
+from ..extensions import db
+
+
+class EventKind(LabelledEnum):
+    SUPPORT_MEETING = "support_meeting"
+    PUBLIC_EVENT = "public_event"
+    WORKSHOP = "workshop"
+    WEBINAR = "webinar"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.SUPPORT_MEETING: _l("Incontro di supporto"),
+            cls.PUBLIC_EVENT: _l("Evento pubblico"),
+            cls.WORKSHOP: _l("Workshop"),
+            cls.WEBINAR: _l("Webinar"),
+        }
+
+
+class EventStatus(LabelledEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.DRAFT: _l("Bozza"),
+            cls.PUBLISHED: _l("Pubblicato"),
+            cls.CANCELLED: _l("Annullato"),
+        }
+
+
+class AgendaItemKind(LabelledEnum):
+    REGISTRATION = "registration"
+    TALK = "talk"
+    PANEL = "panel"
+    BREAK = "break"
+    CONCLUSIONS = "conclusions"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.REGISTRATION: _l("Registrazione"),
+            cls.TALK: _l("Intervento"),
+            cls.PANEL: _l("Tavola rotonda"),
+            cls.BREAK: _l("Pausa"),
+            cls.CONCLUSIONS: _l("Conclusioni"),
+            cls.OTHER: _l("Altro"),
+        }
+
+
+event_beneficiary = db.Table(
+    "event_beneficiary",
+    db.Column("event_id", db.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("organisation_id", db.ForeignKey("organisation.id"), primary_key=True),
+)
+
+
+class HostEvent(db.Model):
+    """A larger event that hosts ours, e.g. "40ª Assemblea ANCI, Genova"."""
+
+    __table_args__ = (db.UniqueConstraint("title", "starts_on"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(200), nullable=False)
+    city = db.Column(db.String(100))
+    starts_on = db.Column(db.Date, nullable=False)
+    ends_on = db.Column(db.Date, nullable=False)
+
+    def __str__(self):
+        return self.title
+
+
+def _new_uid():
+    return secrets.token_hex(16)
+
+
+class Event(db.Model):
+    __table_args__ = (
+        db.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        db.CheckConstraint("capacity_in_person IS NULL OR capacity_in_person >= 0",
+                           name="capacity_in_person_positive"),
+        db.CheckConstraint("capacity_remote IS NULL OR capacity_remote >= 0",
+                           name="capacity_remote_positive"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    #: stable identifier for calendars; never changes, even when the title does
+    uid = db.Column(db.String(32), nullable=False, unique=True, default=_new_uid)
+    title = db.Column(db.String(300), nullable=False)
+    kind = db.Column(EnumText(EventKind), nullable=False, default=EventKind.PUBLIC_EVENT)
+    description = db.Column(db.Text, nullable=False, default="")
+    starts_at = db.Column(UTCDateTime, nullable=False, index=True)
+    ends_at = db.Column(UTCDateTime, nullable=False)
+    venue = db.Column(db.String(200))
+    address = db.Column(db.String(300))
+    city = db.Column(db.String(100))
+    host_event_id = db.Column(db.ForeignKey("host_event.id"), index=True)
+    #: meeting link, shown only to people entitled to it
+    remote_url = db.Column(db.String(500))
+    remote_platform = db.Column(db.String(50))
+    status = db.Column(EnumText(EventStatus), nullable=False, default=EventStatus.DRAFT, index=True)
+    programme_id = db.Column(db.ForeignKey("programme.id"), index=True)
+    phase_id = db.Column(db.ForeignKey("phase.id"), index=True)
+    offers_in_person = db.Column(db.Boolean, nullable=False, default=True)
+    offers_remote = db.Column(db.Boolean, nullable=False, default=False)
+    #: seats per attendance mode; empty means no limit
+    capacity_in_person = db.Column(db.Integer)
+    capacity_remote = db.Column(db.Integer)
+    registration_opens_at = db.Column(UTCDateTime)
+    registration_closes_at = db.Column(UTCDateTime)
+    #: support meetings are by invitation; public events are open
+    invitation_only = db.Column(db.Boolean, nullable=False, default=False)
+    #: iCalendar SEQUENCE: raised on every change so calendar clients update
+    sequence = db.Column(db.Integer, nullable=False, default=0)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    host_event = db.relationship("HostEvent")
+    programme = db.relationship("Programme")
+    phase = db.relationship("Phase")
+    beneficiaries = db.relationship(
+        "Organisation", secondary=event_beneficiary, order_by="Organisation.name"
+    )
+    agenda_items = db.relationship(
+        "AgendaItem", back_populates="event", cascade="all, delete-orphan",
+        order_by="(AgendaItem.position, AgendaItem.id)",
+    )
+
+    @property
+    def is_public(self):
+        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+    @property
+    def is_cancelled(self):
+        return self.status is EventStatus.CANCELLED
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(db.Model):
+    __table_args__ = (
+        db.CheckConstraint("ends_at IS NULL OR (starts_at IS NOT NULL AND ends_at > starts_at)",
+                           name="ends_after_start"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    event_id = db.Column(db.ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    #: empty when the item simply follows the one before it
+    starts_at = db.Column(UTCDateTime)
+    ends_at = db.Column(UTCDateTime)
+    title = db.Column(db.String(300), nullable=False)
+    kind = db.Column(EnumText(AgendaItemKind), nullable=False, default=AgendaItemKind.TALK)
+    #: heading of the section this item opens, e.g. "Sessione pomeridiana"
+    section = db.Column(db.String(200))
+    description = db.Column(db.Text)
+
+    event = db.relationship("Event", back_populates="agenda_items")
+    speaker_links = db.relationship(
+        "AgendaItemSpeaker", back_populates="agenda_item", cascade="all, delete-orphan",
+        order_by="(AgendaItemSpeaker.position, AgendaItemSpeaker.id)",
+    )
+
+
+class Speaker(db.Model):
+    """A person who speaks at events; reused across events."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False, index=True)
+    role = db.Column(db.String(200))
+    organisation_id = db.Column(db.ForeignKey("organisation.id"), index=True)
+
+    organisation = db.relationship("Organisation")
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaItemSpeaker(db.Model):
+    __table_args__ = (db.UniqueConstraint("agenda_item_id", "speaker_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    agenda_item_id = db.Column(
+        db.ForeignKey("agenda_item.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    speaker_id = db.Column(db.ForeignKey("speaker.id"), nullable=False, index=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    #: speaking "in collegamento", from elsewhere
+    remote = db.Column(db.Boolean, nullable=False, default=False)
+
+    agenda_item = db.relationship("AgendaItem", back_populates="speaker_links")
+    speaker = db.relationship("Speaker")
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _bump_event_sequence(session, flush_context, instances):
+    """Any change to an event or its agenda raises its SEQUENCE once per flush."""
+    touched = set()
+    for obj in list(session.dirty) + list(session.new) + list(session.deleted):
+        if isinstance(obj, Event):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=True):
+                continue
+            touched.add(obj)
+        elif isinstance(obj, AgendaItem):
+            touched.add(obj.event)
+        elif isinstance(obj, AgendaItemSpeaker):
+            item = obj.agenda_item
+            touched.add(item.event if item is not None else None)
+    for ev in touched:
+        if ev is None or ev in session.new:
+            continue
+        ev.sequence = (ev.sequence or 0) + 1
+        ev.updated_at = utcnow()

@@ -1,0 +1,47 @@
+"""Public pages: the event list and the event page with its agenda."""
+from flask import Blueprint, abort, render_template, request
+
+from ..extensions import db
+from ..programme.models import Phase
+from .models import Event, EventKind
+from .services import public_events
+
+bp = Blueprint("public", __name__)
+
+
+def get_public_event(event_id):
+    """A published or cancelled event; drafts are not public (organisers use the preview)."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.is_public:
+        abort(404)
+    return event
+
+
+@bp.route("/")
+@bp.route("/eventi/")
+def index():
+    when = request.args.get("quando", "upcoming")
+    if when not in ("upcoming", "past"):
+        when = "upcoming"
+    kind = request.args.get("tipo") or None
+    try:
+        kind = EventKind(kind) if kind else None
+    except ValueError:
+        kind = None
+    phase = db.session.get(Phase, request.args.get("fase", type=int) or 0)
+    phases = db.session.scalars(db.select(Phase).order_by(Phase.programme_id, Phase.position)).all()
+    return render_template(
+        "events/index.html",
+        events=public_events(kind=kind, phase=phase, when=when),
+        when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind),
+    )
+
+
+@bp.route("/eventi/<int:event_id>")
+def event(event_id):
+    return render_template("events/event.html", event=get_public_event(event_id), preview=False)
+
+
+@bp.route("/eventi/<int:event_id>/stampa")
+def printable(event_id):
+    return render_template("events/print.html", event=get_public_event(event_id))

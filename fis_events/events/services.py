@@ -1,0 +1,297 @@
+"""Rules for events and their agendas: one function per change, used by every entry point."""
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+
+from ..db_types import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..i18n import short_time
+from ..programme.models import Organisation, OrganisationKind
+from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, Speaker
+
+EVENT_FIELDS = (
+    "title", "kind", "description", "starts_at", "ends_at", "venue", "address", "city",
+    "host_event", "remote_url", "remote_platform", "programme", "phase", "offers_in_person",
+    "offers_remote", "capacity_in_person", "capacity_remote", "registration_opens_at",
+    "registration_closes_at", "invitation_only", "beneficiaries",
+)
+
+
+# ---- events -------------------------------------------------------------------------------
+
+def save_event(event, **fields):
+    """Create or change an event after checking every rule; nothing is written on error."""
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    values = {name: getattr(event, name) for name in EVENT_FIELDS}
+    values.update(fields)
+    if values["phase"] is not None and values["programme"] is None:
+        values["programme"] = values["phase"].programme
+    _check_event(event, values)
+    for name, value in values.items():
+        setattr(event, name, value)
+    if event.id is None:
+        db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def create_event(**fields):
+    return save_event(Event(status=EventStatus.DRAFT), **fields)
+
+
+def _check_event(event, v):
+    if not (v["title"] or "").strip():
+        raise DomainError(_("Il titolo è obbligatorio."), field="title")
+    if v["starts_at"] is None or v["ends_at"] is None:
+        raise DomainError(_("Indica inizio e fine dell'evento."), field="starts_at")
+    if v["ends_at"] <= v["starts_at"]:
+        raise DomainError(_("La fine dell'evento deve essere successiva all'inizio."), field="ends_at")
+    if not (v["offers_in_person"] or v["offers_remote"]):
+        raise DomainError(
+            _("Scegli almeno una modalità di partecipazione (in presenza o da remoto)."),
+            field="offers_in_person",
+        )
+    for name in ("capacity_in_person", "capacity_remote"):
+        if v[name] is not None and v[name] < 0:
+            raise DomainError(_("I posti disponibili non possono essere negativi."), field=name)
+    if v["remote_url"]:
+        check_remote_url(v["remote_url"])
+    opens, closes = v["registration_opens_at"], v["registration_closes_at"]
+    if opens and closes and closes <= opens:
+        raise DomainError(
+            _("La chiusura delle iscrizioni deve essere successiva all'apertura."),
+            field="registration_closes_at",
+        )
+    if closes and closes > v["ends_at"]:
+        raise DomainError(
+            _("Le iscrizioni devono chiudersi entro la fine dell'evento."),
+            field="registration_closes_at",
+        )
+    if v["phase"] is not None and v["phase"].programme is not v["programme"]:
+        raise DomainError(_("La fase scelta non appartiene al programma dell'evento."), field="phase")
+    if event.id is not None:
+        for item in event.agenda_items:
+            if not _inside(item.starts_at, v) or not _inside(item.ends_at, v):
+                raise DomainError(
+                    _("Con questi orari il punto «%(title)s» del programma resterebbe fuori "
+                      "dall'evento: correggi prima il programma.", title=item.title),
+                    field="starts_at",
+                )
+
+
+def _inside(moment, span):
+    return moment is None or span["starts_at"] <= moment <= span["ends_at"]
+
+
+def check_remote_url(url):
+    """Meeting links are https URLs (Zoom, Teams, Webex, Jitsi or any other platform)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.netloc or " " in url.strip():
+        raise DomainError(
+            _("Il collegamento deve essere un indirizzo https valido, ad esempio "
+              "https://teams.microsoft.com/…"),
+            field="remote_url",
+        )
+
+
+def publish_event(event):
+    if event.status is EventStatus.CANCELLED:
+        raise DomainError(_("Un evento annullato non può essere pubblicato."))
+    event.status = EventStatus.PUBLISHED
+    db.session.commit()
+
+
+def unpublish_event(event):
+    if event.status is not EventStatus.PUBLISHED:
+        raise DomainError(_("Solo un evento pubblicato può tornare in bozza."))
+    event.status = EventStatus.DRAFT
+    db.session.commit()
+
+
+def cancel_event(event):
+    """Cancelled events stay visible (and in calendars, as cancelled) so people find out."""
+    if event.status is EventStatus.CANCELLED:
+        raise DomainError(_("L'evento è già annullato."))
+    event.status = EventStatus.CANCELLED
+    db.session.commit()
+
+
+def public_events(kind=None, phase=None, when="upcoming", programme=None):
+    """Published and cancelled events, upcoming (soonest first) or past (latest first)."""
+    query = db.select(Event).where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+    now = utcnow()
+    if when == "past":
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+    elif when == "upcoming":
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
+    else:
+        query = query.order_by(Event.starts_at)
+    if kind is not None:
+        query = query.where(Event.kind == kind)
+    if phase is not None:
+        query = query.where(Event.phase_id == phase.id)
+    if programme is not None:
+        query = query.where(Event.programme_id == programme.id)
+    return db.session.scalars(query).all()
+
+
+# ---- agenda -------------------------------------------------------------------------------
+
+def _check_item_times(event, starts_at, ends_at):
+    if ends_at is not None and starts_at is None:
+        raise DomainError(_("Indica l'ora di inizio se indichi quella di fine."), field="start_time")
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise DomainError(_("L'ora di fine deve essere successiva all'ora di inizio."), field="end_time")
+    span = {"starts_at": event.starts_at, "ends_at": event.ends_at}
+    for moment, field in ((starts_at, "start_time"), (ends_at, "end_time")):
+        if not _inside(moment, span):
+            raise DomainError(
+                _("L'orario deve essere compreso nella durata dell'evento (%(start)s – %(end)s).",
+                  start=short_time(event.starts_at), end=short_time(event.ends_at)),
+                field=field,
+            )
+
+
+def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=None,
+                    description=None):
+    """Append an item at the end of the agenda."""
+    _check_item_title(title)
+    _check_item_times(event, starts_at, ends_at)
+    item = AgendaItem(
+        event=event, title=title.strip(), kind=kind, starts_at=starts_at, ends_at=ends_at,
+        section=(section or "").strip() or None, description=(description or "").strip() or None,
+        position=len(event.agenda_items),
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=None,
+                       description=None):
+    _check_item_title(title)
+    _check_item_times(item.event, starts_at, ends_at)
+    item.title, item.kind = title.strip(), kind
+    item.starts_at, item.ends_at = starts_at, ends_at
+    item.section = (section or "").strip() or None
+    item.description = (description or "").strip() or None
+    db.session.commit()
+    return item
+
+
+def _check_item_title(title):
+    if not (title or "").strip():
+        raise DomainError(_("Il titolo è obbligatorio."), field="title")
+
+
+def delete_agenda_item(item):
+    event = item.event
+    event.agenda_items.remove(item)
+    _renumber(event.agenda_items)
+    db.session.commit()
+
+
+def move_agenda_item(item, offset):
+    """Move an item up (-1) or down (+1); a no-op at either end."""
+    _move(item.event.agenda_items, item, offset)
+    db.session.commit()
+
+
+def _renumber(rows):
+    for position, row in enumerate(rows):
+        row.position = position
+
+
+def _move(rows, row, offset):
+    rows = list(rows)
+    index = rows.index(row)
+    target = index + offset
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+    _renumber(rows)
+
+
+# ---- speakers -----------------------------------------------------------------------------
+
+def find_or_create_organisation(name, kind=None):
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    organisation = db.session.scalar(db.select(Organisation).filter_by(name=name))
+    if organisation is None:
+        organisation = Organisation(name=name, kind=kind or OrganisationKind.ALTRO)
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def find_or_create_speaker(name, role=None, organisation_name=None):
+    """Speakers are reused across events: same name, role and organisation, same speaker."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Il nome del relatore è obbligatorio."), field="name")
+    role = " ".join((role or "").split()) or None
+    organisation = find_or_create_organisation(organisation_name)
+    query = db.select(Speaker).filter_by(name=name, role=role)
+    query = query.where(
+        Speaker.organisation_id.is_(None) if organisation is None
+        else Speaker.organisation_id == organisation.id
+    )
+    speaker = db.session.scalars(query).first()
+    if speaker is None:
+        speaker = Speaker(name=name, role=role, organisation=organisation)
+        db.session.add(speaker)
+    return speaker
+
+
+def add_speaker(item, name, role=None, organisation_name=None, remote=False):
+    speaker = find_or_create_speaker(name, role, organisation_name)
+    if any(link.speaker is speaker for link in item.speaker_links):
+        db.session.rollback()
+        raise DomainError(_("%(name)s è già tra i relatori di questo punto.", name=speaker.name),
+                          field="name")
+    link = AgendaItemSpeaker(agenda_item=item, speaker=speaker, remote=bool(remote),
+                             position=len(item.speaker_links))
+    db.session.add(link)
+    db.session.commit()
+    return link
+
+
+def set_speaker_remote(link, remote):
+    link.remote = bool(remote)
+    db.session.commit()
+
+
+def remove_speaker(link):
+    item = link.agenda_item
+    item.speaker_links.remove(link)
+    _renumber(item.speaker_links)
+    db.session.commit()
+
+
+def move_speaker(link, offset):
+    _move(link.agenda_item.speaker_links, link, offset)
+    db.session.commit()
+
+
+def speaker_line(link):
+    """'Cinzia Di Fenza, Responsabile del progetto, Formez (in collegamento)'."""
+    speaker = link.speaker
+    parts = [speaker.name, speaker.role, speaker.organisation.name if speaker.organisation else None]
+    text = ", ".join(p for p in parts if p)
+    return f"{text} ({_('in collegamento')})" if link.remote else text
+
+
+def agenda_lines(event):
+    """The agenda as plain lines, the way the programme publishes it (calendars, print)."""
+    lines = []
+    for item in event.agenda_items:
+        if item.section:
+            lines.append(item.section.upper())
+        head = f"{_('ore')} {short_time(item.starts_at)} — " if item.starts_at else ""
+        speakers = "; ".join(speaker_line(link) for link in item.speaker_links)
+        lines.append(head + item.title + (f" — {speakers}" if speakers else ""))
+    return lines

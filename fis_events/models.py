@@ -1,0 +1,4 @@
+"""Every model, imported once so that Flask-Migrate sees every table."""
+from .accounts.models import User  # noqa: F401
+from .events.models import AgendaItem, AgendaItemSpeaker, Event, HostEvent, Speaker  # noqa: F401
+from .programme.models import Organisation, Phase, Programme  # noqa: F401

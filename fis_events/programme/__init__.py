@@ -1,0 +1,1 @@
+"""The programme, its phases and the organisations taking part."""

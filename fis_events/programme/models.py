@@ -1,0 +1,83 @@
+"""Programme, phases and organisations."""
+from flask_babel import lazy_gettext as _l
+
+from ..db_types import EnumText, LabelledEnum
+from ..extensions import db
+
+
+class Programme(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    #: short code used in URLs and feeds, e.g. "FIS"
+    code = db.Column(db.String(32), nullable=False, unique=True)
+    name = db.Column(db.String(200), nullable=False)
+    #: the public body that owns the programme
+    owner = db.Column(db.String(200))
+    #: the body that runs it day to day (Formez)
+    implementer = db.Column(db.String(200))
+    contact_email = db.Column(db.String(254))
+    ends_on = db.Column(db.Date)
+
+    phases = db.relationship(
+        "Phase", back_populates="programme", order_by="Phase.position",
+        cascade="all, delete-orphan",
+    )
+
+    def __str__(self):
+        return self.name
+
+
+class Phase(db.Model):
+    __table_args__ = (db.UniqueConstraint("programme_id", "code"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    programme_id = db.Column(db.ForeignKey("programme.id"), nullable=False, index=True)
+    code = db.Column(db.String(32), nullable=False)
+    name = db.Column(db.String(200), nullable=False)
+    #: how the programme's published results name the phase ("prima fase")
+    label_in_results = db.Column(db.String(200))
+    position = db.Column(db.Integer, nullable=False, default=0)
+    starts_on = db.Column(db.Date)
+    ends_on = db.Column(db.Date)
+
+    programme = db.relationship("Programme", back_populates="phases")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationKind(LabelledEnum):
+    COMUNE_CAPOLUOGO = "comune_capoluogo"
+    CITTA_METROPOLITANA = "citta_metropolitana"
+    TERZO_SETTORE = "terzo_settore"
+    INVESTITORE = "investitore"
+    FORMEZ = "formez"
+    UNIVERSITA = "universita"
+    ALTRO = "altro"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.COMUNE_CAPOLUOGO: _l("Comune capoluogo"),
+            cls.CITTA_METROPOLITANA: _l("Città metropolitana"),
+            cls.TERZO_SETTORE: _l("Ente del terzo settore"),
+            cls.INVESTITORE: _l("Investitore"),
+            cls.FORMEZ: _l("Formez"),
+            cls.UNIVERSITA: _l("Università"),
+            cls.ALTRO: _l("Altro"),
+        }
+
+    @property
+    def is_municipality(self):
+        """Comuni vs partenariato, as the programme's results split them."""
+        return self in (OrganisationKind.COMUNE_CAPOLUOGO, OrganisationKind.CITTA_METROPOLITANA)
+
+
+class Organisation(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False, unique=True)
+    kind = db.Column(EnumText(OrganisationKind), nullable=False, default=OrganisationKind.ALTRO)
+    #: ISTAT code of a municipality, when it is one
+    istat_code = db.Column(db.String(6), unique=True)
+
+    def __str__(self):
+        return self.name
