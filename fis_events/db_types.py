@@ -57,7 +57,3 @@ class LabelledEnum(enum.Enum):
     @classmethod
     def _labels(cls):
         raise NotImplementedError
-
-    @classmethod
-    def choices(cls):
-        return [(m.value, m.label) for m in cls]

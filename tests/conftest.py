@@ -4,11 +4,13 @@ The database is SQLite in a temporary file, or PostgreSQL when DATABASE_URL is s
 (CI runs the suite both ways). The schema comes from the migrations, not create_all,
 so every run also proves the migrations.
 """
+import contextvars
 import os
 from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import TestingConfig, database_url
@@ -32,6 +34,7 @@ def app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = url
 
     app = create_app(Config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema()
         upgrade()
@@ -39,6 +42,17 @@ def app(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production, even while a test holds one.
+
+    Without this Flask reuses the test's app context, and with it `g`: cached CSRF tokens and
+    the logged-in user would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def reset_schema():

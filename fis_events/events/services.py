@@ -8,7 +8,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import short_time
 from ..programme.models import Organisation, OrganisationKind
-from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, Speaker
+from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
 
 EVENT_FIELDS = (
     "title", "kind", "description", "starts_at", "ends_at", "venue", "address", "city",
@@ -295,3 +295,18 @@ def agenda_lines(event):
         speakers = "; ".join(speaker_line(link) for link in item.speaker_links)
         lines.append(head + item.title + (f" — {speakers}" if speakers else ""))
     return lines
+
+
+def find_or_create_host_event(title, city, starts_on, ends_on):
+    """The larger event hosting a session, e.g. "40ª Assemblea ANCI", Genova, 24–26 ottobre."""
+    if starts_on is None or ends_on is None:
+        raise DomainError(_("Indica il primo e l'ultimo giorno dell'evento ospitante."),
+                          field="host_starts_on")
+    if ends_on < starts_on:
+        raise DomainError(_("L'ultimo giorno dell'evento ospitante non può precedere il primo."),
+                          field="host_ends_on")
+    host = db.session.scalar(db.select(HostEvent).filter_by(title=title, starts_on=starts_on))
+    if host is None:
+        host = HostEvent(title=title, city=city or None, starts_on=starts_on, ends_on=ends_on)
+        db.session.add(host)
+    return host

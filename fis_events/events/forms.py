@@ -1,0 +1,138 @@
+"""Organiser forms. Formats are checked here; domain rules live in services."""
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, SelectChoice,
+                     SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..i18n import ROME
+from .models import AgendaItemKind, EventKind
+
+REQUIRED = _l("Campo obbligatorio.")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+PLATFORMS = ["", "Zoom", "Microsoft Teams", "Webex", "Jitsi", "Google Meet", "Altro"]
+
+
+def enum_options(enum_class):
+    """Options for a LabelledEnum, labels translated when the form is rendered."""
+    return lambda: [SelectChoice(member.value, member.label) for member in enum_class]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A Rome wall-clock time typed by the organiser, handed on as an aware datetime."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", DATETIME_FORMAT)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=ROME)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.astimezone(ROME).strftime(DATETIME_FORMAT) if self.data else ""
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Titolo"), filters=[_strip],
+                        validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField(_l("Tipo di evento"), choices=enum_options(EventKind), validators=[DataRequired(REQUIRED)])
+    description = TextAreaField(_l("Descrizione"), filters=[_strip], render_kw={"rows": 5})
+    starts_at = LocalDateTimeField(
+        _l("Inizio"), validators=[DataRequired(_l("Indica data e ora di inizio (gg/mm/aaaa hh:mm)."))])
+    ends_at = LocalDateTimeField(
+        _l("Fine"), validators=[DataRequired(_l("Indica data e ora di fine (gg/mm/aaaa hh:mm)."))])
+    venue = StringField(_l("Luogo"), filters=[_strip], validators=[Length(max=200)])
+    address = StringField(_l("Indirizzo"), filters=[_strip], validators=[Length(max=300)])
+    city = StringField(_l("Città"), filters=[_strip], validators=[Length(max=100)])
+    host_event = SelectField(_l("Evento ospitante"), coerce=_optional_int, validate_choice=False)
+    host_title = StringField(_l("Nuovo evento ospitante: titolo"), filters=[_strip],
+                             validators=[Length(max=200)])
+    host_city = StringField(_l("Nuovo evento ospitante: città"), filters=[_strip],
+                            validators=[Length(max=100)])
+    host_starts_on = DateField(_l("Nuovo evento ospitante: primo giorno"), validators=[Optional()])
+    host_ends_on = DateField(_l("Nuovo evento ospitante: ultimo giorno"), validators=[Optional()])
+    programme = SelectField(_l("Programma"), coerce=_optional_int, validate_choice=False)
+    phase = SelectField(_l("Fase"), coerce=_optional_int, validate_choice=False)
+    offers_in_person = BooleanField(_l("Partecipazione in presenza"), default=True)
+    offers_remote = BooleanField(_l("Partecipazione da remoto"))
+    capacity_in_person = IntegerField(
+        _l("Posti in presenza"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
+    capacity_remote = IntegerField(
+        _l("Posti da remoto"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
+    remote_url = StringField(_l("Collegamento per la partecipazione da remoto"), filters=[_strip],
+                             validators=[Length(max=500)], render_kw={"inputmode": "url"})
+    remote_platform = SelectField(_l("Piattaforma"), choices=[SelectChoice(p, p or "—") for p in PLATFORMS])
+    registration_opens_at = LocalDateTimeField(_l("Apertura iscrizioni"), validators=[Optional()])
+    registration_closes_at = LocalDateTimeField(_l("Chiusura iscrizioni"), validators=[Optional()])
+    invitation_only = BooleanField(_l("Solo su invito"))
+    beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=int, validate_choice=False)
+
+    def set_choices(self, host_events, programmes, organisations):
+        self.host_event.choices = [SelectChoice(None, _l("Nessuno"))] + [
+            SelectChoice(h.id, f"{h.title}, {h.city or ''} ({h.starts_on:%d/%m/%Y})") for h in host_events]
+        self.programme.choices = [SelectChoice(None, _l("Nessuno"))] + [
+            SelectChoice(p.id, p.name) for p in programmes]
+        self.phase.choices = [SelectChoice(None, _l("Nessuna"))] + [
+            SelectChoice(ph.id, ph.name, optgroup=p.name) for p in programmes for ph in p.phases]
+        self.beneficiaries.choices = [SelectChoice(o.id, o.name) for o in organisations]
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Titolo"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField(_l("Tipo"), choices=enum_options(AgendaItemKind), default=AgendaItemKind.TALK.value)
+    day = SelectField(_l("Giorno"), validate_choice=False)
+    start_time = TimeField(_l("Ora di inizio"), validators=[Optional()],
+                           description=_l("Lascia vuoto se il punto segue quello precedente."))
+    end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
+    section = StringField(_l("Titolo di sezione (facoltativo)"), filters=[_strip],
+                          validators=[Length(max=200)])
+    description = TextAreaField(_l("Descrizione (facoltativa)"), filters=[_strip], render_kw={"rows": 2})
+
+    def set_days(self, event):
+        first = event.starts_at.astimezone(ROME).date()
+        last = event.ends_at.astimezone(ROME).date()
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        self.day.choices = [SelectChoice(d.isoformat(), d.strftime("%d/%m/%Y")) for d in days]
+        if not self.day.data:
+            self.day.data = first.isoformat()
+        return len(days) > 1
+
+    def moment(self, clock):
+        """The aware datetime for a time typed on the chosen day, or None."""
+        if clock is None:
+            return None
+        day = datetime.fromisoformat(self.day.data).date()
+        return datetime.combine(day, clock, tzinfo=ROME)
+
+    def fill_from(self, item):
+        for name in ("title", "section", "description"):
+            getattr(self, name).data = getattr(item, name)
+        self.kind.data = item.kind.value
+        if item.starts_at:
+            local = item.starts_at.astimezone(ROME)
+            self.day.data, self.start_time.data = local.date().isoformat(), local.time()
+        if item.ends_at:
+            self.end_time.data = item.ends_at.astimezone(ROME).time()
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField(_l("Nome e cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)],
+                       render_kw={"list": "known-speakers", "autocomplete": "off"})
+    role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)])
+    organisation = StringField(_l("Ente"), filters=[_strip], validators=[Length(max=200)],
+                               render_kw={"list": "known-organisations", "autocomplete": "off"})
+    remote = BooleanField(_l("In collegamento (interviene da remoto)"))

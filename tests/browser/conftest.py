@@ -1,0 +1,145 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the app served in a thread.
+
+Every test here is marked `browser` (`make test-fast` leaves them out). The app is the
+session `app` fixture, so the live server uses the same migrated database as the test;
+`_clean_tables` empties it after each test, so each test loads its own data (see `demo`).
+"""
+import json
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from fis_events.events.models import Event
+from fis_events.extensions import db
+
+HERE = Path(__file__).resolve().parent
+PROJECT_DIR = HERE.parent.parent
+ROOT_CONFTEST = HERE.parent / "conftest.py"
+AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# The real binary skips a harmless warning printed by Debian's wrapper script.
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if Path(p).exists()),
+                "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+GENOVA_DATA = PROJECT_DIR / "fis_events" / "demo" / "data" / "genova-2023.json"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """Let this folder's test modules and conftest coexist with same-named ones elsewhere.
+
+    tests/ has no __init__.py, so pytest imports test modules by their bare name and every
+    conftest.py as `conftest`. Without this, tests/browser/test_public_pages.py clashes with
+    tests/events/test_public_pages.py ("import file mismatch"), and this conftest would stay
+    in sys.modules as `conftest`, breaking `from conftest import ...` in other folders' tests.
+    So, around the import of each module here: set aside a same-named module from another
+    folder, then take ours out of sys.modules (pytest keeps its own reference) and put back
+    the top-level tests/conftest.py as `conftest`.
+    """
+    if not isinstance(collector, pytest.Module):
+        return (yield)
+    name = collector.path.stem
+    other = sys.modules.pop(name, None)
+    try:
+        return (yield)
+    finally:
+        ours = sys.modules.get(name)
+        if ours is not None and Path(ours.__file__).resolve() == collector.path.resolve():
+            del sys.modules[name]
+        if other is not None:
+            sys.modules[name] = other
+        root = collector.config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
+        if root is not None:
+            sys.modules["conftest"] = root
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under tests/browser (this hook sees the whole run's items)."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with no attempt to reach the internet."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": CHROMIUM_ARGS}
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app on 127.0.0.1 and a free port, in a background thread; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """pytest-playwright gives every context this base URL: page.goto("/") works."""
+    return live_server
+
+
+@pytest.fixture
+def demo(app):
+    """`flask demo load`; returns the Genova event's id."""
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    title = json.loads(GENOVA_DATA.read_text(encoding="utf-8"))["event"]["title"]
+    with app.app_context():
+        event_id = db.session.scalar(db.select(Event.id).filter_by(title=title))
+        db.session.remove()
+    assert event_id is not None
+    return event_id
+
+
+class Axe:
+    """axe-core (from node_modules) run on a page; `axe(page)` returns the violations."""
+
+    BLOCKING = ("serious", "critical")
+
+    def __call__(self, page, options=None):
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("options => axe.run(document, options || {})", options)
+        return result["violations"]
+
+    @staticmethod
+    def describe(violations):
+        lines = []
+        for v in violations:
+            lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+            for node in v["nodes"][:10]:
+                lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+                if node.get("failureSummary"):
+                    lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+        return "\n".join(lines)
+
+    def assert_no_serious(self, page):
+        """Fail on any serious or critical violation, listing them with their nodes."""
+        blocking = [v for v in self(page) if v["impact"] in self.BLOCKING]
+        assert not blocking, f"axe on {page.url}:\n{self.describe(blocking)}"
+
+
+@pytest.fixture
+def axe():
+    return Axe()

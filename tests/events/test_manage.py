@@ -1,0 +1,225 @@
+"""Organiser pages through the test client: role checks, forms that keep what was typed."""
+from datetime import timedelta
+
+import pytest
+
+from conftest import csrf_from
+from fis_events.events.models import AgendaItem, Event, EventStatus
+from fis_events.extensions import db
+from fis_events.i18n import ROME
+
+ORGANISER_PAGES = ["/gestione/", "/gestione/eventi/nuovo"]
+
+
+@pytest.mark.parametrize("url", ORGANISER_PAGES)
+def test_anonymous_is_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/accesso" in response.location
+
+
+@pytest.mark.parametrize("url", ORGANISER_PAGES)
+def test_door_staff_is_refused(client, auth, url):
+    auth.login("door_staff")
+    assert client.get(url).status_code == 403
+
+
+def test_door_staff_cannot_change_an_event(client, auth, make_event):
+    event_id = make_event().id
+    auth.login("door_staff")
+    token = csrf_from(client.get("/"))
+    response = client.post(f"/gestione/eventi/{event_id}/stato/publish", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert db.session.get(Event, event_id).status is EventStatus.DRAFT
+
+
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_organisers_and_admins_get_in(client, auth, role):
+    auth.login(role)
+    assert client.get("/gestione/").status_code == 200
+
+
+def event_form_data(token, **overrides):
+    data = {
+        "csrf_token": token, "title": "Incontro con il Comune di Sant'Agata", "kind": "support_meeting",
+        "description": "Primo incontro.", "starts_at": "2030-03-05T10:00", "ends_at": "2030-03-05T12:30",
+        "venue": "Sala Giunta", "city": "Catanzaro", "host_event": "None", "programme": "None",
+        "phase": "None", "offers_in_person": "y", "capacity_in_person": "12", "remote_platform": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_create_event_in_rome_time(client, auth, app_ctx):
+    auth.login()
+    token = csrf_from(client.get("/gestione/eventi/nuovo"))
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(token))
+    assert response.status_code == 302
+    event = db.session.scalars(db.select(Event)).one()
+    assert event.status is EventStatus.DRAFT
+    assert event.starts_at.astimezone(ROME).hour == 10
+    assert event.starts_at.utcoffset() == timedelta(0)  # stored as UTC
+    assert event.capacity_in_person == 12
+
+
+def test_bad_event_input_keeps_what_was_typed_and_writes_nothing(client, auth, app_ctx):
+    auth.login()
+    token = csrf_from(client.get("/gestione/eventi/nuovo"))
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(
+        token, ends_at="2030-03-05T09:00", title="Niccolò D'Angelo incontra i Comuni"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "La fine dell&#39;evento deve essere successiva all&#39;inizio." in page
+    assert "Niccolò D&#39;Angelo incontra i Comuni" in page
+    assert 'value="2030-03-05T09:00"' in page
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == 0
+
+
+def test_bad_format_gets_an_italian_message(client, auth, app_ctx):
+    auth.login()
+    token = csrf_from(client.get("/gestione/eventi/nuovo"))
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(
+        token, starts_at="domani", capacity_in_person="-3", remote_url="ftp://x", offers_remote="y"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Indica data e ora di inizio" in page
+    assert "numero intero non negativo" in page
+    assert 'value="domani"' in page
+
+
+def test_form_without_csrf_token_is_refused(client, auth, app_ctx):
+    auth.login()
+    response = client.post("/gestione/eventi/nuovo", data=event_form_data(None))
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == 0
+
+
+def test_edit_event_shows_rome_times_and_saves(client, auth, make_event):
+    event = make_event(title="Da modificare")
+    auth.login()
+    page = client.get(f"/gestione/eventi/{event.id}/modifica").get_data(as_text=True)
+    local = event.starts_at.astimezone(ROME).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{local}"' in page
+    token = csrf_from(client.get(f"/gestione/eventi/{event.id}/modifica"))
+    end = event.ends_at.astimezone(ROME).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/gestione/eventi/{event.id}/modifica", data=event_form_data(
+        token, title="Modificato", starts_at=local, ends_at=end, kind="workshop"))
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.title == "Modificato"
+
+
+def test_new_host_event_from_the_event_form(client, auth, app_ctx):
+    auth.login()
+    token = csrf_from(client.get("/gestione/eventi/nuovo"))
+    client.post("/gestione/eventi/nuovo", data=event_form_data(
+        token, starts_at="2023-10-24T15:00", ends_at="2023-10-24T17:00",
+        host_title="40ª Assemblea ANCI", host_city="Genova", host_starts_on="2023-10-24",
+        host_ends_on="2023-10-26"))
+    event = db.session.scalars(db.select(Event)).one()
+    assert event.host_event.title == "40ª Assemblea ANCI"
+    assert event.host_event.city == "Genova"
+
+
+def item_data(token, **overrides):
+    data = {"csrf_token": token, "title": "Saluti istituzionali", "kind": "talk", "day": "",
+            "start_time": "", "end_time": "", "section": "", "description": ""}
+    data.update(overrides)
+    return data
+
+
+def test_agenda_item_add_edit_reorder_delete(client, auth, make_event):
+    event = make_event()
+    day = event.starts_at.astimezone(ROME).date().isoformat()
+    auth.login()
+    url = f"/gestione/eventi/{event.id}"
+    token = csrf_from(client.get(url))
+    assert client.post(f"{url}/agenda", data=item_data(token, day=day, start_time="10:00")).status_code == 302
+    assert client.post(f"{url}/agenda", data=item_data(token, day=day, title="Tavola rotonda",
+                                                         kind="panel")).status_code == 302
+    first, second = event.agenda_items
+    assert first.starts_at.astimezone(ROME).strftime("%H:%M") == "10:00"
+    assert second.starts_at is None
+
+    # Without JavaScript: a redirect back to the agenda.
+    response = client.post(f"/gestione/agenda/{second.id}/sposta", data={"csrf_token": token, "direction": "up"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [i.title for i in event.agenda_items] == ["Tavola rotonda", "Saluti istituzionali"]
+    # With JavaScript: the new order as JSON.
+    response = client.post(f"/gestione/agenda/{second.id}/sposta", data={"csrf_token": token, "direction": "down"},
+                           headers={"Accept": "application/json"})
+    assert response.json == {"order": [first.id, second.id]}
+
+    response = client.post(f"/gestione/agenda/{first.id}", data=item_data(
+        token, day=day, start_time="10:15", end_time="10:45", title="Saluti"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert first.title == "Saluti" and first.ends_at.astimezone(ROME).strftime("%H.%M") == "10.45"
+
+    client.post(f"/gestione/agenda/{first.id}/elimina", data={"csrf_token": token})
+    db.session.expire_all()
+    assert [i.title for i in event.agenda_items] == ["Tavola rotonda"]
+
+
+def test_agenda_item_outside_event_is_refused_and_kept(client, auth, make_event):
+    event = make_event()
+    day = event.starts_at.astimezone(ROME).date().isoformat()
+    auth.login()
+    token = csrf_from(client.get(f"/gestione/eventi/{event.id}"))
+    response = client.post(f"/gestione/eventi/{event.id}/agenda", data=item_data(
+        token, day=day, start_time="08:00", title="Colazione di lavoro"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "compreso nella durata dell&#39;evento (10.00 – 13.00)" in page
+    assert 'value="Colazione di lavoro"' in page
+    assert db.session.scalar(db.select(db.func.count(AgendaItem.id))) == 0
+
+
+def test_speakers_on_an_item(client, auth, make_event):
+    from fis_events.events import services
+    from fis_events.events.models import AgendaItemKind
+    event = make_event()
+    item = services.add_agenda_item(event, "Esperienze dai Comuni", AgendaItemKind.PANEL)
+    auth.login()
+    url = f"/gestione/agenda/{item.id}"
+    token = csrf_from(client.get(url))
+    for name in ("Paola Garofalo", "Giusy Pino"):
+        response = client.post(f"{url}/relatori", data={
+            "csrf_token": token, "name": name, "role": "Assessore",
+            "organisation": "Comune di Catanzaro", "remote": "y" if name == "Giusy Pino" else ""})
+        assert response.status_code == 302
+    db.session.expire_all()
+    links = item.speaker_links
+    assert [(l.speaker.name, l.remote) for l in links] == [("Paola Garofalo", False), ("Giusy Pino", True)]
+
+    response = client.post(f"{url}/relatori", data={"csrf_token": token, "name": "", "role": "Sindaco"})
+    assert response.status_code == 422
+    assert 'value="Sindaco"' in response.get_data(as_text=True)
+
+    client.post(f"/gestione/relatori/{links[1].id}/sposta", data={"csrf_token": token, "direction": "up"})
+    client.post(f"/gestione/relatori/{links[0].id}/collegamento", data={"csrf_token": token, "remote": "1"})
+    db.session.expire_all()
+    assert [(l.speaker.name, l.remote) for l in item.speaker_links] == [("Giusy Pino", True), ("Paola Garofalo", True)]
+    client.post(f"/gestione/relatori/{item.speaker_links[0].id}/elimina", data={"csrf_token": token})
+    db.session.expire_all()
+    assert [l.speaker.name for l in item.speaker_links] == ["Paola Garofalo"]
+
+
+def test_preview_publish_unpublish_cancel(client, auth, make_event):
+    event = make_event(title="Evento in bozza")
+    auth.login()
+    assert client.get(f"/eventi/{event.id}").status_code == 404
+    preview = client.get(f"/gestione/eventi/{event.id}/anteprima")
+    assert "Anteprima" in preview.get_data(as_text=True)
+    token = csrf_from(client.get(f"/gestione/eventi/{event.id}"))
+    client.post(f"/gestione/eventi/{event.id}/stato/publish", data={"csrf_token": token})
+    assert client.get(f"/eventi/{event.id}").status_code == 200
+    client.post(f"/gestione/eventi/{event.id}/stato/unpublish", data={"csrf_token": token})
+    assert client.get(f"/eventi/{event.id}").status_code == 404
+    client.post(f"/gestione/eventi/{event.id}/stato/cancel", data={"csrf_token": token})
+    page = client.get(f"/eventi/{event.id}").get_data(as_text=True)
+    assert "Evento annullato." in page
+    response = client.post(f"/gestione/eventi/{event.id}/stato/publish", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Un evento annullato non può essere pubblicato." in response.get_data(as_text=True)
