@@ -5,8 +5,7 @@ The database is SQLite in a temporary file, or PostgreSQL when DATABASE_URL is s
 so every run also proves the migrations.
 """
 import contextvars
-import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,8 +21,8 @@ from fis_events.events import services as events
 from fis_events.events.models import EventKind
 from fis_events.extensions import db
 from fis_events.i18n import ROME
+from support import PASSWORD, csrf_from
 
-PASSWORD = "una-password-lunga"
 
 
 @pytest.fixture(scope="session")
@@ -122,19 +121,9 @@ class Auth:
         return self.client.post("/uscita", data={"csrf_token": csrf_from(page)})
 
 
-def csrf_from(response):
-    import re
-    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', response.data)
-    return match.group(1).decode() if match else None
-
-
 @pytest.fixture
 def auth(app, client):
     return Auth(app, client)
-
-
-def rome(y, m, d, hh=0, mm=0):
-    return datetime(y, m, d, hh, mm, tzinfo=ROME)
 
 
 @pytest.fixture
@@ -150,3 +139,31 @@ def make_event(app_ctx):
         return events.create_event(**values)
 
     return make
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)

@@ -1,11 +1,9 @@
 """JSON API under /api/v1/, described by an OpenAPI 3 document."""
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
-from ..db_types import utcnow
-from ..events.calendar import AGENDA_LOADING
-from ..events.models import Event, EventKind, EventStatus
+from ..events import services
+from ..events.models import EventKind
 from ..extensions import db
 from ..programme.models import Phase
 from .openapi import openapi_document
@@ -37,31 +35,14 @@ def not_found(error):
 
 @bp.route("/events")
 def events():
-    query = (
-        db.select(Event)
-        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
-        .options(selectinload(Event.host_event), selectinload(Event.programme),
-                 selectinload(Event.phase))
-    )
-    query = filter_when(query, request.args.get("when") or "all")
-    if kind := request.args.get("kind"):
-        query = query.where(Event.kind == parse_kind(kind))
-    if phase := request.args.get("phase"):
-        query = query.where(Event.phase.has(Phase.code == parse_phase(phase)))
-    return jsonify({"events": [event_data(event) for event in db.session.scalars(query)]})
-
-
-def filter_when(query, when):
-    """Same order as the public list: upcoming soonest first, past latest first."""
-    now = utcnow()
-    if when == "upcoming":
-        return query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
-    if when == "past":
-        return query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
-    if when == "all":
-        return query.order_by(Event.starts_at, Event.id)
-    raise InvalidParameter(_("Valore non valido per «when»: usa %(values)s.",
-                             values=", ".join(WHEN_VALUES)))
+    when = request.args.get("when") or "all"
+    if when not in services.WHEN:
+        raise InvalidParameter(_("Valore non valido per «when»: usa %(values)s.",
+                                 values=", ".join(services.WHEN)))
+    kind = parse_kind(request.args["kind"]) if request.args.get("kind") else None
+    phase_ids = parse_phase(request.args["phase"]) if request.args.get("phase") else None
+    found = services.public_events(when, kind=kind, phase_ids=phase_ids)
+    return jsonify({"events": [event_data(event) for event in found]})
 
 
 def parse_kind(value):
@@ -73,15 +54,17 @@ def parse_kind(value):
 
 
 def parse_phase(code):
-    if db.session.scalar(db.select(Phase.id).filter_by(code=code).limit(1)) is None:
+    """The ids of the phases with this code (a code is unique within a programme)."""
+    ids = db.session.scalars(db.select(Phase.id).filter_by(code=code)).all()
+    if not ids:
         raise InvalidParameter(_("Fase sconosciuta: «%(code)s».", code=code))
-    return code
+    return ids
 
 
 @bp.route("/events/<int:event_id>")
 def event(event_id):
-    event = db.session.get(Event, event_id, options=[AGENDA_LOADING])
-    if event is None or not event.is_public:
+    event = services.get_event(event_id, public=True)
+    if event is None:
         abort(404)
     return jsonify(event_detail_data(event))
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from ..accounts.models import Role, User
 from ..accounts.services import create_user
 from ..events import services as events
-from ..events.models import AgendaItemKind, Event, EventKind, EventStatus, HostEvent
+from ..events.models import AgendaItemKind, Event, EventKind, HostEvent
 from ..extensions import db
 from ..i18n import ROME
-from ..programme.models import Organisation, OrganisationKind, Phase, Programme
+from ..programme.models import OrganisationKind, Phase, Programme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LAST_ITEM_MINUTES = 30

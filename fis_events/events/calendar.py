@@ -4,32 +4,16 @@ from datetime import date
 import icalendar
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
-from ..extensions import db
 from ..i18n import to_rome
-from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, Speaker
-from .services import agenda_lines
+from .services import agenda_lines, public_events
 
 PRODID = "-//Formez//fis-events//IT"
 TIMEZONE = "Europe/Rome"
 
-#: everything agenda_lines() reads, loaded in a few queries instead of one per event
-AGENDA_LOADING = selectinload(Event.agenda_items).selectinload(AgendaItem.speaker_links) \
-    .selectinload(AgendaItemSpeaker.speaker).selectinload(Speaker.organisation)
-
-
 def feed_events(programme=None):
     """Every public event, past ones included, so subscribers keep their history."""
-    query = (
-        db.select(Event)
-        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
-        .options(AGENDA_LOADING)
-        .order_by(Event.starts_at, Event.id)
-    )
-    if programme is not None:
-        query = query.where(Event.programme_id == programme.id)
-    return db.session.scalars(query).all()
+    return public_events("all", programme=programme, with_agenda=True)
 
 
 def uid_domain():

@@ -128,9 +128,16 @@ def edit_event(event_id):
     return render_template("manage/event_form.html", form=form, event=event), 422 if form.errors or form.form_errors else 200
 
 
+def event_or_404(event_id):
+    event = services.get_event(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
 @bp.route("/eventi/<int:event_id>")
 def event(event_id):
-    event = get_or_404(Event, event_id)
+    event = event_or_404(event_id)
     form = AgendaItemForm()
     return render_event(event, form)
 
@@ -143,7 +150,7 @@ def render_event(event, item_form, status=200):
 
 @bp.route("/eventi/<int:event_id>/anteprima")
 def preview(event_id):
-    return render_template("events/event.html", event=get_or_404(Event, event_id), preview=True)
+    return render_template("events/event.html", event=event_or_404(event_id), preview=True)
 
 
 STATUS_CHANGES = {

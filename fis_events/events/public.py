@@ -3,16 +3,16 @@ from flask import Blueprint, abort, render_template, request
 
 from ..extensions import db
 from ..programme.models import Phase
-from .models import Event, EventKind
-from .services import public_events
+from .models import EventKind
+from .services import get_event, public_events
 
 bp = Blueprint("public", __name__)
 
 
 def get_public_event(event_id):
     """A published or cancelled event; drafts are not public (organisers use the preview)."""
-    event = db.session.get(Event, event_id)
-    if event is None or not event.is_public:
+    event = get_event(event_id, public=True)
+    if event is None:
         abort(404)
     return event
 
@@ -32,7 +32,7 @@ def index():
     phases = db.session.scalars(db.select(Phase).order_by(Phase.programme_id, Phase.position)).all()
     return render_template(
         "events/index.html",
-        events=public_events(kind=kind, phase=phase, when=when),
+        events=public_events(when, kind=kind, phase_ids=[phase.id] if phase else None),
         when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind),
     )
 

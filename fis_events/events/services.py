@@ -1,6 +1,8 @@
 """Rules for events and their agendas: one function per change, used by every entry point."""
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import selectinload
+
 from flask_babel import gettext as _
 
 from ..db_types import utcnow
@@ -119,20 +121,47 @@ def cancel_event(event):
     db.session.commit()
 
 
-def public_events(kind=None, phase=None, when="upcoming", programme=None):
-    """Published and cancelled events, upcoming (soonest first) or past (latest first)."""
-    query = db.select(Event).where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+WHEN = ("upcoming", "past", "all")
+
+
+def agenda_loading():
+    """Loader options that fetch an agenda, its speakers and their organisations in a few queries."""
+    speakers = selectinload(Event.agenda_items).selectinload(AgendaItem.speaker_links)
+    return (
+        speakers.selectinload(AgendaItemSpeaker.speaker).selectinload(Speaker.organisation),
+        selectinload(Event.host_event), selectinload(Event.programme), selectinload(Event.phase),
+        selectinload(Event.beneficiaries),
+    )
+
+
+def get_event(event_id, public=False):
+    """An event with its whole agenda; None if missing, or not public when `public` is asked."""
+    event = db.session.scalar(db.select(Event).where(Event.id == event_id).options(*agenda_loading()))
+    if event is not None and public and not event.is_public:
+        return None
+    return event
+
+
+def public_events(when="upcoming", kind=None, phase_ids=None, programme=None, with_agenda=False):
+    """Published and cancelled events (never drafts): upcoming soonest first, past latest first,
+    or all by start. The same selection feeds the public list, the API and the calendars."""
+    if when not in WHEN:
+        raise ValueError(when)
+    query = db.select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    query = query.options(*agenda_loading()) if with_agenda else query.options(
+        selectinload(Event.host_event), selectinload(Event.programme), selectinload(Event.phase))
     now = utcnow()
     if when == "past":
-        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
     elif when == "upcoming":
-        query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
     else:
-        query = query.order_by(Event.starts_at)
+        query = query.order_by(Event.starts_at, Event.id)
     if kind is not None:
         query = query.where(Event.kind == kind)
-    if phase is not None:
-        query = query.where(Event.phase_id == phase.id)
+    if phase_ids is not None:
+        query = query.where(Event.phase_id.in_(phase_ids))
     if programme is not None:
         query = query.where(Event.programme_id == programme.id)
     return db.session.scalars(query).all()

@@ -1,5 +1,5 @@
 """Staff accounts: login, roles, the users CLI, password storage."""
-from conftest import PASSWORD, csrf_from
+from support import PASSWORD, csrf_from
 from fis_events.accounts.models import Role, User
 from fis_events.accounts.services import authenticate, create_user
 from fis_events.errors import DomainError

@@ -54,9 +54,18 @@ def pytest_make_collect_report(collector):
             del sys.modules[name]
         if other is not None:
             sys.modules[name] = other
-        root = collector.config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-        if root is not None:
-            sys.modules["conftest"] = root
+        _restore_root_conftest(collector.config)
+
+
+def pytest_configure(config):
+    """Called as soon as this conftest is loaded, early or during collection (historic hook)."""
+    _restore_root_conftest(config)
+
+
+def _restore_root_conftest(config):
+    root = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
+    if root is not None:
+        sys.modules["conftest"] = root
 
 
 def pytest_collection_modifyitems(config, items):

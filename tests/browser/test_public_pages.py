@@ -18,8 +18,8 @@ FONTS = "/vendor/bootstrap-italia/fonts/"
 def traffic(page):
     """Every request and response the page makes, recorded from the start of the test."""
     log = {"requests": [], "responses": []}
-    page.on("request", log["requests"].append)
-    page.on("response", log["responses"].append)
+    page.on("request", lambda request: log["requests"].append(request))
+    page.on("response", lambda response: log["responses"].append(response))
     return log
 
 

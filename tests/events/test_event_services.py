@@ -159,6 +159,6 @@ def test_public_events_upcoming_and_past(make_event):
     draft = make_event(title="Bozza")
     for event in (upcoming, past):
         services.publish_event(event)
-    assert services.public_events(when="upcoming") == [upcoming]
-    assert services.public_events(when="past") == [past]
-    assert draft not in services.public_events(when="all")
+    assert services.public_events("upcoming") == [upcoming]
+    assert services.public_events("past") == [past]
+    assert draft not in services.public_events("all")

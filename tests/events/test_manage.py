@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import csrf_from
+from support import csrf_from
 from fis_events.events.models import AgendaItem, Event, EventStatus
 from fis_events.extensions import db
 from fis_events.i18n import ROME

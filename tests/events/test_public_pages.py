@@ -80,7 +80,8 @@ def agenda_of(html):
 def text_of(html):
     """The page's visible text with tags removed and whitespace squashed."""
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r" ([,.;:])", r"\1", text)  # "<span>Name</span>, <span>" reads "Name,"
 
 
 def html_lang(response):
