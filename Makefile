@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
 
-.PHONY: install run test test-fast translations chromium clean
+.PHONY: install run test test-fast bench translations chromium clean
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -36,6 +36,9 @@ test: install chromium
 
 test-fast: install
 	$(BIN)/pytest -m "not browser"
+
+bench: install
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/fis-events.sqlite

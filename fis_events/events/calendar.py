@@ -70,7 +70,7 @@ def event_description(event, include_remote_link=False):
     """The description, then the agenda the way the programme prints it."""
     blocks = [event.description.strip()]
     if include_remote_link and event.remote_url:
-        blocks.append(f"{_('Collegamento')}: {event.remote_url}")
+        blocks.append(_("Collegamento:") + " " + event.remote_url)
     lines = agenda_lines(event)
     if lines:
         blocks.append("\n".join([_("Programma:"), *lines]))

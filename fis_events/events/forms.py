@@ -12,7 +12,8 @@ from .models import AgendaItemKind, EventKind
 
 REQUIRED = _l("Campo obbligatorio.")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-PLATFORMS = ["", "Zoom", "Microsoft Teams", "Webex", "Jitsi", "Google Meet", "Altro"]
+PLATFORMS = [("", "—")] + [(p, p) for p in ("Zoom", "Microsoft Teams", "Webex", "Jitsi", "Google Meet")] \
+    + [("Altro", _l("Altra piattaforma"))]
 
 
 def enum_options(enum_class):
@@ -75,7 +76,7 @@ class EventForm(FlaskForm):
         _l("Posti da remoto"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
     remote_url = StringField(_l("Collegamento per la partecipazione da remoto"), filters=[_strip],
                              validators=[Length(max=500)], render_kw={"inputmode": "url"})
-    remote_platform = SelectField(_l("Piattaforma"), choices=[SelectChoice(p, p or "—") for p in PLATFORMS])
+    remote_platform = SelectField(_l("Piattaforma"), choices=[SelectChoice(value, label) for value, label in PLATFORMS])
     registration_opens_at = LocalDateTimeField(_l("Apertura iscrizioni"), validators=[Optional()])
     registration_closes_at = LocalDateTimeField(_l("Chiusura iscrizioni"), validators=[Optional()])
     invitation_only = BooleanField(_l("Solo su invito"))

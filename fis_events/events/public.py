@@ -4,9 +4,11 @@ from flask import Blueprint, abort, render_template, request
 from ..extensions import db
 from ..programme.models import Phase
 from .models import EventKind
-from .services import get_event, public_events
+from .services import get_event, public_events_query
 
 bp = Blueprint("public", __name__)
+
+PER_PAGE = 20
 
 
 def get_public_event(event_id):
@@ -32,7 +34,11 @@ def index():
     phases = db.session.scalars(db.select(Phase).order_by(Phase.programme_id, Phase.position)).all()
     return render_template(
         "events/index.html",
-        events=public_events(when, kind=kind, phase_ids=[phase.id] if phase else None),
+        events=db.paginate(
+            public_events_query(when, kind=kind, phase_ids=[phase.id] if phase else None),
+            page=request.args.get("pagina", 1, type=int), per_page=PER_PAGE, max_per_page=PER_PAGE,
+            error_out=False,
+        ),
         when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind),
     )
 

@@ -143,7 +143,12 @@ def get_event(event_id, public=False):
     return event
 
 
-def public_events(when="upcoming", kind=None, phase_ids=None, programme=None, with_agenda=False):
+def public_events(*args, **kwargs):
+    return db.session.scalars(public_events_query(*args, **kwargs)).all()
+
+
+def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=None,
+                        with_agenda=False):
     """Published and cancelled events (never drafts): upcoming soonest first, past latest first,
     or all by start. The same selection feeds the public list, the API and the calendars."""
     if when not in WHEN:
@@ -164,7 +169,7 @@ def public_events(when="upcoming", kind=None, phase_ids=None, programme=None, wi
         query = query.where(Event.phase_id.in_(phase_ids))
     if programme is not None:
         query = query.where(Event.programme_id == programme.id)
-    return db.session.scalars(query).all()
+    return query
 
 
 # ---- agenda -------------------------------------------------------------------------------
