@@ -67,9 +67,14 @@ def date_range(start, end):
     return f"{format_date(start, 'd MMMM', locale=lang)} – {format_date(end, 'd MMMM y', locale=lang)}"
 
 
+def webcal(url):
+    """The same calendar address for calendar apps to subscribe to (webcal://)."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
 def register_filters(app):
     app.jinja_env.filters.update(
         long_date=long_date, long_datetime=long_datetime, short_time=short_time,
-        date_range=date_range,
+        date_range=date_range, webcal=webcal,
     )
     app.jinja_env.globals.update(current_locale=_lang, today=date.today)

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, render_template, request
 
 from ..extensions import db
-from ..programme.models import Phase
+from ..programme.models import Phase, Programme
 from .models import EventKind
 from .services import get_event, public_events_query
 
@@ -40,6 +40,7 @@ def index():
             error_out=False,
         ),
         when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind),
+        programmes=db.session.scalars(db.select(Programme).order_by(Programme.name)).all(),
     )
 
 
