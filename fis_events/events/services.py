@@ -222,21 +222,24 @@ def _check_item_title(title):
 
 
 def delete_agenda_item(item):
-    event = item.event
-    event.agenda_items.remove(item)
-    _renumber(event.agenda_items)
-    db.session.commit()
+    _remove(item.event.agenda_items, item)
 
 
 def move_agenda_item(item, offset):
     """Move an item up (-1) or down (+1); a no-op at either end."""
     _move(item.event.agenda_items, item, offset)
-    db.session.commit()
 
 
 def _renumber(rows):
     for position, row in enumerate(rows):
         row.position = position
+
+
+def _remove(rows, row):
+    """Take a row out of an ordered collection (agenda, speakers) and close the gap."""
+    rows.remove(row)
+    _renumber(rows)
+    db.session.commit()
 
 
 def _move(rows, row, offset):
@@ -246,6 +249,7 @@ def _move(rows, row, offset):
     if 0 <= target < len(rows):
         rows[index], rows[target] = rows[target], rows[index]
     _renumber(rows)
+    db.session.commit()
 
 
 # ---- speakers -----------------------------------------------------------------------------
@@ -300,15 +304,11 @@ def set_speaker_remote(link, remote):
 
 
 def remove_speaker(link):
-    item = link.agenda_item
-    item.speaker_links.remove(link)
-    _renumber(item.speaker_links)
-    db.session.commit()
+    _remove(link.agenda_item.speaker_links, link)
 
 
 def move_speaker(link, offset):
     _move(link.agenda_item.speaker_links, link, offset)
-    db.session.commit()
 
 
 def speaker_line(link):

@@ -141,3 +141,31 @@ def test_event_page_prints_without_site_chrome(page, demo):
     assert page.locator("header.it-header-wrapper").is_hidden()
     assert page.locator("footer.it-footer").is_hidden()
     assert page.get_by_role("link", name="Aggiungi al calendario").is_hidden()
+
+
+def test_paginated_list(page, app, make_event, axe, traffic):
+    """More events than fit on a page: the pages' links work and stay accessible."""
+    from datetime import timedelta
+
+    from fis_events.events import services as events
+
+    first = make_event(title="Evento 01")
+    events.publish_event(first)
+    for n in range(2, 26):
+        event = make_event(title=f"Evento {n:02d}", starts_at=first.starts_at + timedelta(days=n),
+                           ends_at=first.ends_at + timedelta(days=n))
+        events.publish_event(event)
+
+    page.goto("/")
+    cards = page.locator(".event-card")
+    assert cards.count() < 25
+    assert page.get_by_role("link", name="Evento 01").is_visible()
+    axe.assert_no_serious(page)
+
+    page.get_by_role("navigation", name="Pagine dei risultati").get_by_role("link", name="2").click()
+    page.wait_for_load_state()
+    assert "pagina=2" in page.url
+    assert page.get_by_role("link", name="Evento 25").is_visible()
+    assert not page.get_by_role("link", name="Evento 01").count()
+    axe.assert_no_serious(page)
+    assert_only_local(traffic)
