@@ -1,11 +1,10 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app served in a thread.
 
-Every test here is marked `browser` (`make test-fast` leaves them out). The app is the
+Every test module here sets `pytestmark = pytest.mark.browser` (`make test-fast` leaves them out). The app is the
 session `app` fixture, so the live server uses the same migrated database as the test;
 `_clean_tables` empties it after each test, so each test loads its own data (see `demo`).
 """
 import json
-import sys
 import threading
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from fis_events.extensions import db
 
 HERE = Path(__file__).resolve().parent
 PROJECT_DIR = HERE.parent.parent
-ROOT_CONFTEST = HERE.parent / "conftest.py"
 AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 # The real binary skips a harmless warning printed by Debian's wrapper script.
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if Path(p).exists()),
@@ -28,51 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 GENOVA_DATA = PROJECT_DIR / "fis_events" / "demo" / "data" / "genova-2023.json"
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_make_collect_report(collector):
-    """Let this folder's test modules and conftest coexist with same-named ones elsewhere.
-
-    tests/ has no __init__.py, so pytest imports test modules by their bare name and every
-    conftest.py as `conftest`. Without this, tests/browser/test_public_pages.py clashes with
-    tests/events/test_public_pages.py ("import file mismatch"), and this conftest would stay
-    in sys.modules as `conftest`, breaking `from conftest import ...` in other folders' tests.
-    So, around the import of each module here: set aside a same-named module from another
-    folder, then take ours out of sys.modules (pytest keeps its own reference) and put back
-    the top-level tests/conftest.py as `conftest`.
-    """
-    if not isinstance(collector, pytest.Module):
-        return (yield)
-    name = collector.path.stem
-    other = sys.modules.pop(name, None)
-    try:
-        return (yield)
-    finally:
-        ours = sys.modules.get(name)
-        if ours is not None and Path(ours.__file__).resolve() == collector.path.resolve():
-            del sys.modules[name]
-        if other is not None:
-            sys.modules[name] = other
-        _restore_root_conftest(collector.config)
-
-
-def pytest_configure(config):
-    """Called as soon as this conftest is loaded, early or during collection (historic hook)."""
-    _restore_root_conftest(config)
-
-
-def _restore_root_conftest(config):
-    root = config.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-    if root is not None:
-        sys.modules["conftest"] = root
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark every test under tests/browser (this hook sees the whole run's items)."""
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
