@@ -1,13 +1,21 @@
 """fis-events: meetings and events of the FIS programme."""
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from config import CONFIGS
 
 from .extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+ERROR_CODES = {
+    400: ("bad_request", _l("Richiesta non valida.")),
+    403: ("forbidden", _l("Accesso non consentito.")),
+    404: ("not_found", _l("Risorsa non trovata.")),
+    405: ("method_not_allowed", _l("Metodo non consentito per questo indirizzo.")),
+    500: ("server_error", _l("Errore interno: riprova tra qualche istante.")),
+}
 
 
 def create_app(config="development"):
@@ -59,6 +67,10 @@ def register_blueprints(app):
 def register_errorhandlers(app):
     def render_error(error):
         code = getattr(error, "code", 500)
+        if request.path.startswith("/api/"):
+            # API clients get JSON whatever went wrong, even on paths no API view owns.
+            name, message = ERROR_CODES.get(code, ERROR_CODES[500])
+            return jsonify(error={"code": name, "message": str(message)}), code
         return render_template("errors/error.html", code=code), code
 
     for code in (400, 403, 404, 405, 500):

@@ -218,3 +218,12 @@ def test_every_api_route_is_documented(app, client):
             methods = {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}}
             assert set(doc["paths"][path]) == methods
     assert routes == set(doc["paths"])
+
+
+def test_unknown_api_paths_and_methods_answer_in_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+    response = client.post("/api/v1/events")
+    assert response.status_code in (400, 405)
+    assert "error" in response.json
