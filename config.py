@@ -26,6 +26,24 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # E-mail: messages wait in the outbox and a sender delivers them over SMTP.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").strip().lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Eventi FIS <eventi-fis@formez.it>")
+    #: after this many failed attempts a message is given up ("failed")
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    #: development only: a thread of the web process sends the outbox (production runs
+    #: `flask outbox send --loop` as its own process)
+    OUTBOX_SEND_IN_PROCESS = (os.environ.get("OUTBOX_SEND_IN_PROCESS", "").strip().lower()
+                              in ("1", "true", "yes", "on"))
+    #: base of the links in e-mails rendered outside a request (reminders, CLI)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Rate limits per client: in memory on one machine, Redis when several processes share them.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
 
 
 class DevelopmentConfig(Config):
@@ -37,6 +55,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
+    # Tests fire many requests from one address; the rate-limit test turns this back on.
+    RATELIMIT_ENABLED = False
     DEMO_USERS_ALLOWED = True
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SERVER_NAME = None

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from config import CONFIGS
 
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ERROR_CODES = {
@@ -14,6 +14,7 @@ ERROR_CODES = {
     403: ("forbidden", _l("Accesso non consentito.")),
     404: ("not_found", _l("Risorsa non trovata.")),
     405: ("method_not_allowed", _l("Metodo non consentito per questo indirizzo.")),
+    429: ("too_many_requests", _l("Troppe richieste in poco tempo: riprova tra qualche minuto.")),
     500: ("server_error", _l("Errore interno: riprova tra qualche istante.")),
 }
 
@@ -46,6 +47,7 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_DIR / "translations"))
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
@@ -58,9 +60,10 @@ def register_blueprints(app):
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
+    from .registration.views import bp as registration_bp
     from .site.views import bp as site_bp
 
-    for bp in (site_bp, accounts_bp, public_bp, calendar_bp, manage_bp, api_bp):
+    for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp, api_bp):
         app.register_blueprint(bp)
 
 
@@ -71,9 +74,10 @@ def register_errorhandlers(app):
             # API clients get JSON whatever went wrong, even on paths no API view owns.
             name, message = ERROR_CODES.get(code, ERROR_CODES[500])
             return jsonify(error={"code": name, "message": str(message)}), code
-        return render_template("errors/error.html", code=code), code
+        return render_template("errors/error.html", code=code,
+                               reason=getattr(error, "description", None)), code
 
-    for code in (400, 403, 404, 405, 500):
+    for code in (400, 403, 404, 405, 429, 500):
         app.errorhandler(code)(render_error)
 
 

@@ -2,3 +2,6 @@
 from .accounts.models import User  # noqa: F401
 from .events.models import AgendaItem, AgendaItemSpeaker, Event, HostEvent, Speaker  # noqa: F401
 from .programme.models import Organisation, Phase, Programme  # noqa: F401
+from .notify.models import OutboxAttachment, OutboxMessage  # noqa: F401
+from .participation.models import Attendance, RemoteJoinClick  # noqa: F401
+from .registration.models import Invitation, Person, Registration  # noqa: F401

@@ -5,12 +5,14 @@ The database is SQLite in a temporary file, or PostgreSQL when DATABASE_URL is s
 so every run also proves the migrations.
 """
 import contextvars
+import threading
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig, database_url
 from fis_events import create_app
@@ -167,3 +169,38 @@ def count_queries(app):
     with app.app_context():
         engine = db.engine
     return lambda: QueryCounter(engine)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app on 127.0.0.1 and a free port, in a background thread; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def open_event(make_event):
+    """A published event with registration open, in person (and remote when asked)."""
+
+    def make(**fields):
+        fields.setdefault("offers_remote", True)
+        if fields["offers_remote"]:
+            fields.setdefault("remote_url", "https://meet.jit.si/fis-prova")
+        event = make_event(**fields)
+        events.publish_event(event)
+        return event
+
+    return make

@@ -25,17 +25,18 @@ def event_uid(event):
     return f"fis-events-event-{event.uid}@{uid_domain()}"
 
 
-def build_calendar(events, name, calendar_key):
+def build_calendar(events, name, calendar_key, include_remote_link=False):
     """A VCALENDAR with one VEVENT per event and the VTIMEZONE its times refer to.
 
-    Public calendars never carry the meeting link: this always builds the public version.
+    Public calendars never carry the meeting link; only a remote registrant's own calendar
+    entry is built with `include_remote_link=True`.
     """
     calendar = icalendar.Calendar.new(
         prodid=PRODID, name=name, uid=f"fis-events-calendar-{calendar_key}@{uid_domain()}",
     )
     calendar.add("X-WR-TIMEZONE", TIMEZONE)
     for event in events:
-        calendar.add_component(build_event(event))
+        calendar.add_component(build_event(event, include_remote_link))
     if events:
         # Only the years the events span: the full 1970-2038 table is ~5 kB per calendar.
         calendar.add_missing_timezones(

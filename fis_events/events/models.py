@@ -121,6 +121,8 @@ class Event(db.Model):
     registration_closes_at = db.Column(UTCDateTime)
     #: support meetings are by invitation; public events are open
     invitation_only = db.Column(db.Boolean, nullable=False, default=False)
+    #: language of the event's e-mails ("it" or "en"); Italian when empty
+    language = db.Column(db.String(5))
     #: iCalendar SEQUENCE: raised on every change so calendar clients update
     sequence = db.Column(db.Integer, nullable=False, default=0)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, render_template, request
 
 from ..extensions import db
 from ..programme.models import Phase, Programme
+from ..registration.services import registration_state
 from .models import EventKind
 from .services import get_event, public_events_query
 
@@ -46,7 +47,9 @@ def index():
 
 @bp.route("/eventi/<int:event_id>")
 def event(event_id):
-    return render_template("events/event.html", event=get_public_event(event_id), preview=False)
+    event = get_public_event(event_id)
+    return render_template("events/event.html", event=event, preview=False,
+                           registration_state=registration_state(event))
 
 
 @bp.route("/eventi/<int:event_id>/stampa")

@@ -1,6 +1,7 @@
 """Rules for events and their agendas: one function per change, used by every entry point."""
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ EVENT_FIELDS = (
     "title", "kind", "description", "starts_at", "ends_at", "venue", "address", "city",
     "host_event", "remote_url", "remote_platform", "programme", "phase", "offers_in_person",
     "offers_remote", "capacity_in_person", "capacity_remote", "registration_opens_at",
-    "registration_closes_at", "invitation_only", "beneficiaries",
+    "registration_closes_at", "invitation_only", "beneficiaries", "language",
 )
 
 
@@ -32,12 +33,23 @@ def save_event(event, **fields):
     if values["phase"] is not None and values["programme"] is None:
         values["programme"] = values["phase"].programme
     _check_event(event, values)
+    more_seats = event.id is not None and any(
+        _raised(getattr(event, name), values[name]) for name in ("capacity_in_person", "capacity_remote"))
     for name, value in values.items():
         setattr(event, name, value)
     if event.id is None:
         db.session.add(event)
     db.session.commit()
+    if more_seats:
+        from ..registration.services import fill_free_seats  # registration builds on events
+
+        fill_free_seats(event)
     return event
+
+
+def _raised(old, new):
+    """More seats than before (no limit counts as infinitely many)."""
+    return old is not None and (new is None or new > old)
 
 
 def create_event(**fields):
@@ -255,14 +267,19 @@ def _move(rows, row, offset):
 # ---- speakers -----------------------------------------------------------------------------
 
 def find_or_create_organisation(name, kind=None):
+    """The organisation of that name, created if new; safe when two requests create it at once."""
     name = " ".join((name or "").split())
     if not name:
         return None
-    organisation = db.session.scalar(db.select(Organisation).filter_by(name=name))
+    query = db.select(Organisation).filter_by(name=name)
+    organisation = db.session.scalar(query)
     if organisation is None:
-        organisation = Organisation(name=name, kind=kind or OrganisationKind.ALTRO)
-        db.session.add(organisation)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                organisation = Organisation(name=name, kind=kind or OrganisationKind.ALTRO)
+                db.session.add(organisation)
+        except IntegrityError:
+            organisation = db.session.scalar(query)
     return organisation
 
 

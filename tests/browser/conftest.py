@@ -5,11 +5,9 @@ session `app` fixture, so the live server uses the same migrated database as the
 `_clean_tables` empties it after each test, so each test loads its own data (see `demo`).
 """
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from fis_events.events.models import Event
 from fis_events.extensions import db
@@ -33,26 +31,6 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless, with no attempt to reach the internet."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
             "args": CHROMIUM_ARGS}
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code="-", size="-"):
-        pass
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The test app on 127.0.0.1 and a free port, in a background thread; yields its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

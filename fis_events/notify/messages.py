@@ -1,0 +1,90 @@
+"""The organiser's message to everyone registered to an event; rendering e-mails outside a request.
+
+Service only: the organiser form calls `message_registrants` and shows DomainError.message
+beside DomainError.field ("subject" or "body").
+"""
+from contextlib import contextmanager
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from ..errors import DomainError
+from ..extensions import db
+from ..registration.emails import event_language, registration_links
+from ..registration.models import Person, Registration, RegistrationStatus
+from .services import queue_email
+
+SUBJECT_MAX = 200
+BODY_MAX = 10_000
+DEFAULT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+
+@contextmanager
+def email_rendering(app=None):
+    """A request context for url_for(_external=True) in e-mails, with PUBLIC_BASE_URL as the host
+    when there is no real request (CLI, sender thread); the current request otherwise."""
+    if has_request_context():
+        yield
+        return
+    app = app or current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+        yield
+
+
+def clean_subject(subject):
+    subject = " ".join((subject or "").split())  # one line: no header tricks
+    if not subject:
+        raise DomainError(_("Scrivi l'oggetto del messaggio."), field="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise DomainError(_("L'oggetto può avere al massimo %(max)d caratteri.", max=SUBJECT_MAX),
+                          field="subject")
+    return subject
+
+
+def clean_body(body):
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not body:
+        raise DomainError(_("Scrivi il testo del messaggio."), field="body")
+    if len(body) > BODY_MAX:
+        raise DomainError(_("Il testo può avere al massimo %(max)d caratteri.", max=BODY_MAX),
+                          field="body")
+    return body
+
+
+def body_html(body):
+    """The organiser's plain text as HTML: escaped, paragraphs on blank lines, line breaks kept."""
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in p.split("\n")))
+        for p in paragraphs)
+
+
+def recipients(event, statuses=DEFAULT_STATUSES):
+    return db.session.scalars(
+        db.select(Registration).join(Person)
+        .where(Registration.event_id == event.id, Registration.status.in_(list(statuses)),
+               Person.email.is_not(None))
+        .order_by(Registration.id)).all()
+
+
+def message_registrants(event, subject, body, statuses=DEFAULT_STATUSES, sender_user=None):
+    """Queue the organiser's message for every registration of `event` in `statuses`; returns
+    how many. The text is the organiser's, the greeting-free footer (why you get this, your
+    link to manage the registration) is in the event's language. All or nothing: one commit."""
+    subject, body = clean_subject(subject), clean_body(body)
+    registrations = recipients(event, statuses)
+    with email_rendering(), force_locale(event_language(event)):
+        html_body = body_html(body)
+        for registration in registrations:
+            context = dict(event=event, registration=registration, person=registration.person,
+                           body=body, body_html=html_body, **registration_links(registration))
+            queue_email("organiser_message", registration.person.email, subject,
+                        render_template("notify/organiser_message.txt", **context),
+                        render_template("notify/organiser_message.html", **context),
+                        registration=registration)
+    db.session.commit()
+    current_app.logger.info("organiser message for event %s queued for %d registrations (by user %s)",
+                            event.id, len(registrations), getattr(sender_user, "id", None))
+    return len(registrations)

@@ -1,0 +1,1 @@
+"""Attendance: the one source of participation totals."""

@@ -1,0 +1,53 @@
+"""Attendance records and the log of remote join clicks."""
+from flask_babel import lazy_gettext as _l
+
+from ..db_types import EnumText, LabelledEnum, UTCDateTime, utcnow
+from ..extensions import db
+from ..registration.models import AttendanceMode
+
+
+class AttendanceSource(LabelledEnum):
+    QR_SCAN = "qr_scan"
+    MANUAL = "manual"
+    REMOTE_JOIN = "remote_join"
+    PLATFORM_REPORT = "platform_report"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.QR_SCAN: _l("Scansione QR"),
+            cls.MANUAL: _l("Registrata dall'organizzatore"),
+            cls.REMOTE_JOIN: _l("Collegamento personale"),
+            cls.PLATFORM_REPORT: _l("Report della piattaforma"),
+        }
+
+
+class Attendance(db.Model):
+    """A person took part in an event. At most one per person and event, whatever the sources."""
+
+    __table_args__ = (db.UniqueConstraint("event_id", "person_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    event_id = db.Column(db.ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    person_id = db.Column(db.ForeignKey("person.id"), nullable=False, index=True)
+    registration_id = db.Column(db.ForeignKey("registration.id"), index=True)
+    mode = db.Column(EnumText(AttendanceMode), nullable=False)
+    source = db.Column(EnumText(AttendanceSource), nullable=False)
+    recorded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    recorded_by_id = db.Column(db.ForeignKey("user.id"))
+    #: the door device or the platform report it came from
+    device = db.Column(db.String(100))
+
+    event = db.relationship("Event")
+    person = db.relationship("Person")
+    registration = db.relationship("Registration")
+
+
+class RemoteJoinClick(db.Model):
+    """Every click on a personal join link; only the first makes an attendance."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    registration_id = db.Column(db.ForeignKey("registration.id", ondelete="CASCADE"),
+                                nullable=False, index=True)
+    clicked_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    counted = db.Column(db.Boolean, nullable=False, default=False)

@@ -1,0 +1,1 @@
+"""Online registration: people, registrations, capacity and waiting lists, self-service links."""

@@ -1,0 +1,70 @@
+"""The participant's e-mails: rendered in the event's language and queued in the outbox."""
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..events.calendar import build_calendar
+from ..notify.services import queue_email
+from .qr import qr_png
+
+SUBJECTS = {
+    "confirmed": _l("Iscrizione confermata: %(title)s"),
+    "waiting": _l("Sei in lista d'attesa: %(title)s"),
+    "promoted": _l("Si è liberato un posto: la tua iscrizione è confermata - %(title)s"),
+    "changed": _l("Iscrizione modificata: %(title)s"),
+    "cancelled": _l("Iscrizione annullata: %(title)s"),
+    "already_registered": _l("Sei già iscritto: %(title)s"),
+    "reminder": _l("Promemoria: %(title)s, domani"),
+    "invitation": _l("Invito: %(title)s"),
+}
+#: messages that carry the QR code and the calendar entry, when the registration is confirmed
+WITH_TICKET = {"confirmed", "promoted", "changed", "already_registered", "reminder"}
+
+
+def event_language(event):
+    return event.language if event.language in ("it", "en") else "it"
+
+
+def registration_links(registration):
+    return {
+        "manage_url": url_for("registration.manage", token=registration.manage_token, _external=True),
+        "join_url": url_for("registration.join", token=registration.join_token, _external=True),
+        "event_url": url_for("public.event", event_id=registration.event_id, _external=True),
+    }
+
+
+def ics_bytes(registration):
+    """The registrant's own calendar entry: with the meeting link only for confirmed remote ones."""
+    event = registration.event
+    calendar = build_calendar([event], event.title, f"registration-{registration.id}",
+                              include_remote_link=registration.is_remote_confirmed)
+    return calendar.to_ical()
+
+
+def queue_registration_email(kind, registration, **extra):
+    event = registration.event
+    with force_locale(event_language(event)):
+        context = dict(registration=registration, event=event, person=registration.person,
+                       kind=kind, **registration_links(registration), **extra)
+        subject = str(SUBJECTS[kind]) % {"title": event.title}
+        text = render_template(f"registration/emails/{kind}.txt", **context)
+        html = render_template(f"registration/emails/{kind}.html", **context)
+        attachments = []
+        if kind in WITH_TICKET and registration.is_confirmed:
+            attachments = [("qr.png", "image/png", qr_png(registration), "qr"),
+                           ("evento.ics", "text/calendar", ics_bytes(registration), None)]
+    return queue_email(kind, registration.person.email, subject, text, html, attachments,
+                       registration=registration, dedupe_key=extra.get("dedupe_key"))
+
+
+def queue_invitation_email(invitation):
+    event = invitation.event
+    with force_locale(event_language(event)):
+        url = url_for("registration.register", event_id=event.id, invito=invitation.token,
+                      _external=True)
+        context = dict(invitation=invitation, event=event, register_url=url,
+                       event_url=url_for("public.event", event_id=event.id, _external=True))
+        subject = str(SUBJECTS["invitation"]) % {"title": event.title}
+        text = render_template("registration/emails/invitation.txt", **context)
+        html = render_template("registration/emails/invitation.html", **context)
+    return queue_email("invitation", invitation.email, subject, text, html)

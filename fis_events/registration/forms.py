@@ -1,0 +1,59 @@
+"""The participant's forms. Lengths bounded here; the rules are in services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..events.forms import enum_options
+from ..programme.models import OrganisationKind
+
+REQUIRED = _l("Campo obbligatorio.")
+
+
+def _strip(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class RegistrationForm(FlaskForm):
+    first_name = StringField(_l("Nome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
+                             render_kw={"autocomplete": "given-name"})
+    last_name = StringField(_l("Cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
+                            render_kw={"autocomplete": "family-name"})
+    email = EmailField(_l("E-mail"), filters=[_strip],
+                       validators=[DataRequired(REQUIRED), Length(max=254),
+                                   Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
+                       render_kw={"autocomplete": "email"})
+    organisation = StringField(_l("Ente o organizzazione"), filters=[_strip],
+                               validators=[DataRequired(REQUIRED), Length(max=200)],
+                               render_kw={"autocomplete": "organization", "list": "known-organisations"})
+    organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
+                                    description=_l("Serve solo se il tuo ente non è nell'elenco."))
+    role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)],
+                       render_kw={"autocomplete": "organization-title"})
+    municipality = StringField(_l("Comune di riferimento (se pertinente)"), filters=[_strip],
+                               validators=[Length(max=100)], render_kw={"autocomplete": "address-level2"})
+    mode = RadioField(_l("Come parteciperai"), validators=[DataRequired(_l("Scegli come parteciperai."))])
+    accessibility_needs = TextAreaField(
+        _l("Esigenze di accessibilità (facoltativo)"), filters=[lambda v: v.strip() if v else v],
+        validators=[Length(max=1000)], render_kw={"rows": 2},
+        description=_l("Ad esempio interprete LIS, accesso senza barriere, esigenze alimentari."))
+    privacy_notice = BooleanField(
+        _l("Ho letto l'informativa sul trattamento dei dati personali"),
+        validators=[DataRequired(_l("Per iscriverti conferma di aver letto l'informativa."))])
+    photo_consent = BooleanField(_l("Acconsento all'uso di fotografie e riprese in cui compaio per la comunicazione del programma (facoltativo)"))
+    newsletter_consent = BooleanField(_l("Desidero ricevere notizie sulle prossime iniziative del programma (facoltativo)"))
+    invito = HiddenField()
+
+    def set_choices(self, modes, with_kind_choices=True):
+        self.mode.choices = [SelectChoice(m.value, m.label) for m in modes]
+        if len(modes) == 1 and not self.mode.data:
+            self.mode.data = modes[0].value
+        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(OrganisationKind)()
+
+
+class SwitchModeForm(FlaskForm):
+    mode = HiddenField(validators=[DataRequired()])
+
+
+class CancelForm(FlaskForm):
+    pass

@@ -1,0 +1,343 @@
+"""Registration rules: one function per change, each in one transaction that locks the event.
+
+Capacity is never exceeded: every change that can take or free a seat first writes to the
+event's row (a no-op UPDATE), which holds the row lock on PostgreSQL and the database's write
+lock on SQLite until the commit, then counts, then decides. The e-mail it causes is queued in
+the same transaction.
+"""
+import hmac
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..db_types import utcnow
+from ..errors import DomainError
+from ..events.models import Event, EventStatus
+from ..extensions import db
+from .emails import queue_invitation_email, queue_registration_email
+from .models import AttendanceMode, Invitation, Person, Registration, RegistrationStatus
+
+TOKEN_BYTES = 24  # 192 random bits, URL-safe
+
+
+def new_token():
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def normalise_email(email):
+    email = (email or "").strip()
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise DomainError(_("Indirizzo e-mail non valido."), field="email") from None
+
+
+def find_by_token(column, token):
+    """The registration whose secret matches, compared in constant time; None otherwise."""
+    if not token or len(token) > 64:
+        return None
+    registration = db.session.scalar(db.select(Registration).where(column == token))
+    if registration is None or not hmac.compare_digest(getattr(registration, column.key), token):
+        return None
+    return registration
+
+
+def by_manage_token(token):
+    return find_by_token(Registration.manage_token, token)
+
+
+def by_join_token(token):
+    return find_by_token(Registration.join_token, token)
+
+
+# ---- rules --------------------------------------------------------------------------------
+
+def offered_modes(event):
+    return [mode for mode, offered in ((AttendanceMode.IN_PERSON, event.offers_in_person),
+                                       (AttendanceMode.REMOTE, event.offers_remote)) if offered]
+
+
+def capacity(event, mode):
+    return event.capacity_in_person if mode is AttendanceMode.IN_PERSON else event.capacity_remote
+
+
+def registration_closes_at(event):
+    """Registration closes when the organiser said, or when the event starts."""
+    return event.registration_closes_at or event.starts_at
+
+
+def registration_state(event, now=None):
+    """'open', or why not: 'not_published', 'not_yet', 'closed'."""
+    now = now or utcnow()
+    if event.status is not EventStatus.PUBLISHED:
+        return "not_published"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet"
+    if now >= registration_closes_at(event):
+        return "closed"
+    return "open"
+
+
+def lock_event(event_id):
+    """Take the event's lock for the rest of the transaction (see the module docstring)."""
+    db.session.commit()  # end any read-only transaction: the lock must be its first statement
+    db.session.execute(update(Event).where(Event.id == event_id).values(id=Event.id),
+                       execution_options={"synchronize_session": False})
+
+
+def seats_taken(event, mode):
+    return db.session.scalar(
+        db.select(func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.mode == mode,
+            Registration.status == RegistrationStatus.CONFIRMED))
+
+
+def has_free_seat(event, mode):
+    limit = capacity(event, mode)
+    return limit is None or seats_taken(event, mode) < limit
+
+
+def waiting_position(registration):
+    """1 for the first in line of the registration's mode."""
+    if registration.status is not RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        db.select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.mode == registration.mode,
+            Registration.status == RegistrationStatus.WAITING,
+            db.or_(Registration.waiting_since < registration.waiting_since,
+                   db.and_(Registration.waiting_since == registration.waiting_since,
+                           Registration.id < registration.id))))
+    return ahead + 1
+
+
+def _check_mode(event, mode):
+    if mode not in offered_modes(event):
+        raise DomainError(_("Questa modalità di partecipazione non è prevista per l'evento."),
+                          field="mode")
+
+
+def _seat(registration):
+    """Confirm if the mode has a free seat, else put at the end of the waiting list."""
+    with db.session.no_autoflush:  # count the others, not this half-made registration
+        free = has_free_seat(registration.event, registration.mode)
+    if free:
+        registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
+    else:
+        registration.status, registration.waiting_since = RegistrationStatus.WAITING, utcnow()
+
+
+def _person(email, first_name, last_name, organisation, role, municipality):
+    person = db.session.scalar(db.select(Person).filter_by(email=email))
+    if person is None:
+        person = Person(email=email)
+        db.session.add(person)
+    person.first_name, person.last_name = first_name, last_name
+    person.organisation, person.role, person.municipality = organisation, role, municipality
+    return person
+
+
+def register(event, *, email, first_name, last_name, mode, organisation=None, role=None,
+             municipality=None, accessibility_needs=None, photo_consent=False,
+             newsletter_consent=False, source="online", invitation_token=None):
+    """Register a person; returns (registration, outcome) with outcome 'confirmed', 'waiting'
+    or 'already_registered' (then nothing changes but the person gets their link again).
+
+    `organisation` is an Organisation or None; source 'organiser' skips the window and the
+    invitation check (organisers register people directly).
+    """
+    email = normalise_email(email)
+    first_name, last_name = _clean_name(first_name, "first_name"), _clean_name(last_name, "last_name")
+    _check_mode(event, mode)
+    if source != "organiser":
+        state = registration_state(event)
+        if state != "open":
+            raise DomainError(REGISTRATION_CLOSED[state]())
+        if event.invitation_only and not valid_invitation(event, invitation_token, email):
+            raise DomainError(_("Questo evento è su invito: usa il collegamento ricevuto per e-mail, "
+                                "con l'indirizzo a cui è stato inviato."), field="email")
+    for attempt in range(3):
+        try:
+            return _register_locked(event.id, email, first_name, last_name, mode, organisation,
+                                    role, municipality, accessibility_needs, photo_consent,
+                                    newsletter_consent, source)
+        except IntegrityError:
+            # Someone created the same person a moment ago (another event): try again.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def _register_locked(event_id, email, first_name, last_name, mode, organisation, role,
+                     municipality, accessibility_needs, photo_consent, newsletter_consent, source):
+    lock_event(event_id)
+    event = db.session.get(Event, event_id)
+    person = _person(email, first_name, last_name, organisation, role, municipality)
+    registration = None
+    if person.id is not None:
+        registration = db.session.scalar(
+            db.select(Registration).filter_by(event_id=event_id, person_id=person.id))
+    if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
+        queue_registration_email("already_registered", registration)
+        db.session.commit()
+        return registration, "already_registered"
+    if registration is None:
+        registration = Registration(event=event, person=person, qr_token=new_token(),
+                                    manage_token=new_token(), join_token=new_token())
+        db.session.add(registration)
+    registration.mode, registration.source = mode, source
+    registration.accessibility_needs = (accessibility_needs or "").strip() or None
+    registration.photo_consent, registration.newsletter_consent = photo_consent, newsletter_consent
+    registration.privacy_notice_read_at, registration.cancelled_at = utcnow(), None
+    _seat(registration)
+    db.session.flush()
+    outcome = "confirmed" if registration.is_confirmed else "waiting"
+    queue_registration_email(outcome, registration, position=waiting_position(registration))
+    db.session.commit()
+    return registration, outcome
+
+
+def _clean_name(value, field):
+    value = " ".join((value or "").split())
+    if not value:
+        raise DomainError(_("Campo obbligatorio."), field=field)
+    return value
+
+
+REGISTRATION_CLOSED = {
+    "not_published": lambda: _("Le iscrizioni a questo evento non sono aperte."),
+    "not_yet": lambda: _("Le iscrizioni non sono ancora aperte."),
+    "closed": lambda: _("Le iscrizioni sono chiuse."),
+}
+
+
+def cancel(registration):
+    """Cancel; a freed seat goes to the first person waiting for that mode."""
+    lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status is RegistrationStatus.CANCELLED:
+        db.session.commit()
+        return registration
+    was_confirmed = registration.is_confirmed
+    registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
+    registration.waiting_since = None
+    queue_registration_email("cancelled", registration)
+    db.session.flush()
+    if was_confirmed:
+        _promote(registration.event, registration.mode)
+    db.session.commit()
+    return registration
+
+
+def switch_mode(registration, mode):
+    """Move to the other attendance mode, only if it has a free seat."""
+    _check_mode(registration.event, mode)
+    lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status is RegistrationStatus.CANCELLED:
+        raise DomainError(_("L'iscrizione è annullata."))
+    if registration.mode is mode:
+        db.session.commit()
+        return registration
+    if not has_free_seat(registration.event, mode):
+        db.session.rollback()
+        raise DomainError(_("Non ci sono più posti liberi %(mode)s.", mode=mode.label), field="mode")
+    old_mode, was_confirmed = registration.mode, registration.is_confirmed
+    registration.mode = mode
+    registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
+    queue_registration_email("changed", registration)
+    db.session.flush()
+    if was_confirmed:
+        _promote(registration.event, old_mode)
+    db.session.commit()
+    return registration
+
+
+def _promote(event, mode):
+    """Give free seats of a mode to the people waiting, first come first served."""
+    while has_free_seat(event, mode):
+        first = db.session.scalar(
+            db.select(Registration).filter_by(event_id=event.id, mode=mode,
+                                              status=RegistrationStatus.WAITING)
+            .order_by(Registration.waiting_since, Registration.id).limit(1))
+        if first is None:
+            return
+        first.status, first.waiting_since = RegistrationStatus.CONFIRMED, None
+        queue_registration_email("promoted", first)
+        db.session.flush()
+
+
+def fill_free_seats(event):
+    """After capacity was raised: promote from the waiting lists as far as the seats go."""
+    lock_event(event.id)
+    event = db.session.get(Event, event.id)
+    for mode in AttendanceMode:
+        _promote(event, mode)
+    db.session.commit()
+
+
+# ---- invitations --------------------------------------------------------------------------
+
+def valid_invitation(event, token, email):
+    if not token or len(token) > 64:
+        return False
+    invitation = db.session.scalar(db.select(Invitation).filter_by(event_id=event.id, token=token))
+    return (invitation is not None and hmac.compare_digest(invitation.token, token)
+            and invitation.email == email)
+
+
+def invitation_by_token(event, token):
+    if not token or len(token) > 64:
+        return None
+    invitation = db.session.scalar(db.select(Invitation).filter_by(event_id=event.id, token=token))
+    return invitation if invitation and hmac.compare_digest(invitation.token, token) else None
+
+
+def invite(event, emails, organisation=None, invited_by=None):
+    """Invite addresses (one per e-mail, never twice); returns the new invitations."""
+    created = []
+    for raw in emails:
+        email = normalise_email(raw)
+        if db.session.scalar(db.select(Invitation.id).filter_by(event_id=event.id, email=email)):
+            continue
+        invitation = Invitation(event=event, email=email, organisation=organisation,
+                                token=new_token(), created_by_id=getattr(invited_by, "id", None))
+        db.session.add(invitation)
+        db.session.flush()
+        queue_invitation_email(invitation)
+        created.append(invitation)
+    db.session.commit()
+    return created
+
+
+def organisation_emails(organisation):
+    """The addresses of everyone known at an organisation, to invite it as a whole."""
+    return db.session.scalars(
+        db.select(Person.email).where(Person.organisation_id == organisation.id,
+                                      Person.email.is_not(None)).order_by(Person.email)).all()
+
+
+def registrations_of(event):
+    return db.session.scalars(
+        db.select(Registration).where(Registration.event_id == event.id)
+        .options(selectinload(Registration.person).selectinload(Person.organisation))
+        .order_by(Registration.status, Registration.waiting_since, Registration.created_at)).all()
+
+
+def counts(event):
+    """Confirmed and waiting per mode, with the capacity: the organisers' summary."""
+    rows = db.session.execute(
+        db.select(Registration.mode, Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event.id).group_by(Registration.mode, Registration.status)).all()
+    tally = {(mode, status): n for mode, status, n in rows}
+    return {mode: {"confirmed": tally.get((mode, RegistrationStatus.CONFIRMED), 0),
+                   "waiting": tally.get((mode, RegistrationStatus.WAITING), 0),
+                   "cancelled": tally.get((mode, RegistrationStatus.CANCELLED), 0),
+                   "capacity": capacity(event, mode)}
+            for mode in offered_modes(event)}
+

@@ -1,0 +1,165 @@
+"""Participants: register, see and change their registration, join remotely. No accounts."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..errors import DomainError
+from ..events.public import get_public_event
+from ..events.services import find_or_create_organisation
+from ..extensions import db, limiter
+from ..participation.services import remote_join
+from ..programme.models import Organisation, OrganisationKind
+from . import services
+from .emails import ics_bytes
+from .forms import CancelForm, RegistrationForm, SwitchModeForm
+from .models import AttendanceMode
+from .qr import qr_png, qr_svg
+
+bp = Blueprint("registration", __name__)
+
+FORM_LIMIT = "20 per minute; 200 per hour"
+LINK_LIMIT = "60 per minute"
+
+
+def organisation_from_form(form):
+    """An existing organisation by name, or a new one of the kind the person chose."""
+    name = form.organisation.data
+    existing = db.session.scalar(db.select(Organisation).filter_by(name=name))
+    if existing is not None:
+        return existing
+    if not form.organisation_kind.data:
+        raise DomainError(_("Il tuo ente non è nell'elenco: indica di che tipo è."),
+                          field="organisation_kind")
+    return find_or_create_organisation(name, OrganisationKind(form.organisation_kind.data))
+
+
+@bp.route("/eventi/<int:event_id>/iscrizione", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
+def register(event_id):
+    event = get_public_event(event_id)
+    modes = services.offered_modes(event)
+    form = RegistrationForm()
+    form.set_choices(modes)
+    invitation_token = request.values.get("invito") or form.invito.data
+    if request.method == "GET" and invitation_token:
+        form.invito.data = invitation_token
+        invitation = services.invitation_by_token(event, invitation_token)
+        if invitation is not None:
+            form.email.data = invitation.email
+    state = services.registration_state(event)
+    if state == "open" and form.validate_on_submit():
+        try:
+            registration, outcome = services.register(
+                event, email=form.email.data, first_name=form.first_name.data,
+                last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
+                organisation=organisation_from_form(form), role=form.role.data or None,
+                municipality=form.municipality.data or None,
+                accessibility_needs=form.accessibility_needs.data,
+                photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
+                invitation_token=invitation_token,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            if outcome == "already_registered":
+                return render_template("registration/already.html", event=event,
+                                       email=form.email.data)
+            flash(_("Iscrizione confermata: ti abbiamo inviato un'e-mail con il codice QR e "
+                    "l'evento per il calendario.") if outcome == "confirmed" else
+                  _("I posti sono esauriti: sei in lista d'attesa. Ti scriveremo se si libera un posto."),
+                  "success" if outcome == "confirmed" else "warning")
+            return redirect(url_for(".manage", token=registration.manage_token))
+    status = 422 if request.method == "POST" else 200
+    organisations = db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all()
+    return render_template("registration/register.html", event=event, form=form, state=state,
+                           counts=services.counts(event), organisations=organisations,
+                           invitation_ok=not event.invitation_only or bool(
+                               services.invitation_by_token(event, invitation_token))), status
+
+
+def attach_error(form, error):
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def registration_or_404(token):
+    registration = services.by_manage_token(token)
+    if registration is None:
+        abort(404, description="invalid_link")
+    return registration
+
+
+@bp.route("/iscrizione/<token>")
+@limiter.limit(LINK_LIMIT)
+def manage(token):
+    registration = registration_or_404(token)
+    other_modes = [m for m in services.offered_modes(registration.event) if m is not registration.mode]
+    return render_template(
+        "registration/manage.html", registration=registration, event=registration.event,
+        person=registration.person, position=services.waiting_position(registration),
+        other_modes=other_modes, switch_form=SwitchModeForm(), cancel_form=CancelForm(),
+        free={m: services.has_free_seat(registration.event, m) for m in other_modes},
+    )
+
+
+@bp.route("/iscrizione/<token>/annulla", methods=["POST"])
+@limiter.limit(LINK_LIMIT)
+def cancel(token):
+    registration = registration_or_404(token)
+    if CancelForm().validate_on_submit():
+        services.cancel(registration)
+        flash(_("La tua iscrizione è annullata. Grazie per avercelo fatto sapere."), "success")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.route("/iscrizione/<token>/modalita", methods=["POST"])
+@limiter.limit(LINK_LIMIT)
+def switch_mode(token):
+    registration = registration_or_404(token)
+    form = SwitchModeForm()
+    if form.validate_on_submit():
+        try:
+            services.switch_mode(registration, AttendanceMode(form.mode.data))
+            flash(_("Modalità di partecipazione aggiornata."), "success")
+        except (DomainError, ValueError) as error:
+            db.session.rollback()
+            flash(getattr(error, "message", _("Modalità non valida.")), "error")
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.route("/iscrizione/<token>/calendario.ics")
+@limiter.limit(LINK_LIMIT)
+def ics(token):
+    registration = registration_or_404(token)
+    return ics_bytes(registration), 200, {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="evento-fis-{registration.event_id}.ics"'}
+
+
+@bp.route("/iscrizione/<token>/qr.<fmt>")
+@limiter.limit(LINK_LIMIT)
+def qr(token, fmt):
+    registration = registration_or_404(token)
+    if fmt == "png":
+        return qr_png(registration), 200, {"Content-Type": "image/png", "Cache-Control": "private, no-store"}
+    if fmt == "svg":
+        return qr_svg(registration), 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, no-store"}
+    abort(404)
+
+
+@bp.route("/j/<token>")
+@limiter.limit(LINK_LIMIT)
+def join(token):
+    registration = services.by_join_token(token)
+    if registration is None:
+        abort(404, description="invalid_link")
+    outcome = remote_join(registration)
+    if outcome == "redirect":
+        return redirect(registration.event.remote_url)
+    return render_template("registration/join.html", registration=registration,
+                           event=registration.event, outcome=outcome), 403 if outcome == "not_entitled" else 200
+
+

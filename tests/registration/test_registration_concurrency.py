@@ -1,0 +1,89 @@
+"""Capacity under parallel requests against a real threaded server, on SQLite and PostgreSQL."""
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+
+from fis_events.extensions import db
+from fis_events.notify.models import OutboxMessage
+from fis_events.registration.models import Registration, RegistrationStatus
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def browser():
+    """A client with its own cookies that reports redirects instead of following them."""
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
+
+
+def fetch(opener, url, data=None):
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    try:
+        with opener.open(url, body, timeout=60) as response:
+            return response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers
+
+
+def token_of(page):
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def register_over_http(base, event_id, n):
+    opener = browser()
+    url = f"{base}/eventi/{event_id}/iscrizione"
+    status, page, _ = fetch(opener, url)
+    assert status == 200, status
+    status, page, headers = fetch(opener, url, {
+        "csrf_token": token_of(page), "first_name": "Partecipante", "last_name": f"Numero {n}",
+        "email": f"p{n}@example.org", "organisation": "Comune di Bergamo",
+        "organisation_kind": "comune_capoluogo", "mode": "in_person", "privacy_notice": "y"})
+    return status, headers.get("Location")
+
+
+def test_200_parallel_attempts_for_50_seats(app, live_server, open_event):
+    event_id = open_event(capacity_in_person=50).id
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        results = list(pool.map(lambda n: register_over_http(live_server, event_id, n), range(200)))
+    assert [status for status, _ in results] == [302] * 200  # no 5xx, no refusals
+    db.session.expire_all()
+    counts = dict(db.session.execute(
+        db.select(Registration.status, db.func.count()).group_by(Registration.status)).all())
+    assert counts == {RegistrationStatus.CONFIRMED: 50, RegistrationStatus.WAITING: 150}
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 200
+
+
+def test_parallel_cancellations_promote_each_waiting_person_once(app, live_server, open_event):
+    from fis_events.registration import services
+    from fis_events.registration.models import AttendanceMode
+
+    event = open_event(capacity_in_person=10)
+    registrations = [services.register(event, email=f"c{n}@example.org", first_name="A",
+                                       last_name=str(n), mode=AttendanceMode.IN_PERSON)[0]
+                     for n in range(25)]
+    links = [r.manage_token for r in registrations[:10]]  # the ten confirmed
+
+    def open_manage_page(token):
+        opener = browser()
+        return opener, token, token_of(fetch(opener, f"{live_server}/iscrizione/{token}")[1])
+
+    def cancel(prepared):
+        opener, token, csrf = prepared
+        return fetch(opener, f"{live_server}/iscrizione/{token}/annulla", {"csrf_token": csrf})[0]
+
+    prepared = [open_manage_page(token) for token in links + links]  # each cancelled twice at once
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert list(pool.map(cancel, prepared)) == [302] * 20
+    db.session.expire_all()
+    counts = dict(db.session.execute(
+        db.select(Registration.status, db.func.count()).group_by(Registration.status)).all())
+    assert counts == {RegistrationStatus.CANCELLED: 10, RegistrationStatus.CONFIRMED: 10,
+                      RegistrationStatus.WAITING: 5}
+    promoted = db.session.scalars(db.select(OutboxMessage.registration_id).filter_by(kind="promoted")).all()
+    assert len(promoted) == len(set(promoted)) == 10
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).filter_by(kind="cancelled")) == 10
