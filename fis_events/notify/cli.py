@@ -96,6 +96,9 @@ def register(app):
     """Add the CLI groups; with OUTBOX_SEND_IN_PROCESS, send the outbox from a thread of the web
     process, started with the first request (so `flask db upgrade` and other commands, and the
     reloader's watcher process, never start one)."""
+    if "notify" in app.extensions:
+        return  # registered already
+    app.extensions["notify"] = True
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     if not app.config.get("OUTBOX_SEND_IN_PROCESS"):

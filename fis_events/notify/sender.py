@@ -16,9 +16,11 @@ error the row goes back to 'pending' with ``attempts + 1``, ``next_attempt_at`` 
 exponentially (1, 2, 4, ... minutes, at most an hour, plus up to 10% jitter so that a crowd of
 failed messages does not come back in lockstep) and the error text in ``last_error``; after
 ``OUTBOX_MAX_ATTEMPTS`` failed attempts it becomes 'failed' and nobody tries again. When the
-server cannot be reached at all (connection refused, timeout, dropped connection) the batch
-stops after the message it was trying: that one counts a failed attempt, the others keep their
-attempts for when the server is back.
+server cannot be reached at all (connection refused, timeout, dropped connection, 421, TLS or
+login refused) the batch stops after the message it was trying: that one counts a failed
+attempt, the others keep their attempts for when the server is back. One SMTP session serves a
+whole batch; a NOOP before each further message notices a server that dropped it, and a new
+session is opened.
 
 At least once, almost exactly once
 ----------------------------------
@@ -27,8 +29,9 @@ window left is between the server's acceptance and the commit of 'sent': if the 
 right there (or the database is unreachable at that instant), the claim expires after
 CLAIM_SECONDS and another sender delivers the message a second time. The window is kept as
 small as it can be: one message in flight per sender, the 'sent' UPDATE is the very next
-statement after the SMTP reply and is committed alone, and `flask outbox send --loop` finishes
-the message in hand before obeying SIGTERM or Ctrl-C. A duplicate, if it ever happens, carries
+statement after the SMTP reply and is committed alone (retried a few times if the database
+connection hiccups), and `flask outbox send --loop` finishes the message in hand before obeying
+SIGTERM or the first Ctrl-C. A duplicate, if it ever happens, carries
 the same Message-ID (stored with the row), so mail clients and servers can recognise it.
 
 The claim (2 minutes) is much longer than one SMTP exchange can take with a 10-second timeout
@@ -39,6 +42,7 @@ import random
 import smtplib
 import ssl
 import threading
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -46,6 +50,7 @@ from email.utils import format_datetime, parseaddr
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -86,7 +91,7 @@ def due_condition(now):
     return or_(
         and_(t.status == "pending", t.next_attempt_at <= now,
              or_(t.claimed_until.is_(None), t.claimed_until < now)),
-        and_(t.status == "sending", t.claimed_until < now),
+        and_(t.status == "sending", or_(t.claimed_until.is_(None), t.claimed_until < now)),
     )
 
 
@@ -134,20 +139,23 @@ def _send_due(limit, now, stop):
             message = db.session.get(OutboxMessage, message_id, populate_existing=True)
             try:
                 email = build_email(message, config, clock())
+            except Exception as error:  # a message that cannot be written: its problem alone
+                log.exception("outbox: message %s cannot be built", message_id)
+                _failed(message, error, clock(), config)
+                failed += 1
+                continue
+            try:
                 connection.send(email, message.to_address)
             except ServerUnreachable as error:
                 _failed(message, error.__cause__ or error, clock(), config)
                 failed += 1
                 break
-            except (smtplib.SMTPException, ValueError, UnicodeError) as error:
+            except (smtplib.SMTPException, ValueError) as error:  # refused, or not encodable
                 _failed(message, error, clock(), config)
                 failed += 1
                 continue
             # Accepted by the server: record it before anything else can go wrong.
-            db.session.execute(
-                update(OutboxMessage.__table__).where(t.id == message_id)
-                .values(status="sent", sent_at=clock(), claimed_until=None, last_error=None))
-            db.session.commit()
+            _mark_sent(message_id, clock())
             sent += 1
     finally:
         connection.close()
@@ -155,6 +163,24 @@ def _send_due(limit, now, stop):
     if sent or failed:
         log.info("outbox: %d sent, %d failed", sent, failed)
     return sent, failed
+
+
+def _mark_sent(message_id, now, tries=3):
+    """Commit 'sent' at once; a database hiccup here would mean a duplicate later, so retry a
+    little (a reconnection, a lock) before giving up and leaving the claim to expire."""
+    t = OutboxMessage.__table__.c
+    for attempt in range(1, tries + 1):
+        try:
+            db.session.execute(
+                update(OutboxMessage.__table__).where(t.id == message_id)
+                .values(status="sent", sent_at=now, claimed_until=None, last_error=None))
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == tries:
+                raise
+            time.sleep(0.5 * attempt)
 
 
 def _failed(message, error, now, config):
@@ -190,6 +216,8 @@ class _Connection:
         self.config, self.smtp = config, None
 
     def send(self, email, to_address):
+        if self.smtp is not None and not self._alive():
+            self.close()  # the server dropped the idle connection: open a new one
         if self.smtp is None:
             try:
                 self.smtp = self._open()
@@ -204,6 +232,12 @@ class _Connection:
                 raise
             self.close()
             raise ServerUnreachable() from error
+
+    def _alive(self):
+        try:
+            return self.smtp.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False
 
     def _open(self):
         config = self.config

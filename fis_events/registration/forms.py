@@ -57,3 +57,25 @@ class SwitchModeForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     pass
+
+
+class OrganiserRegistrationForm(RegistrationForm):
+    """An organiser registers a participant directly (support meetings, phone requests)."""
+
+    privacy_notice = BooleanField(
+        _l("Il partecipante ha ricevuto l'informativa sul trattamento dei dati personali"),
+        validators=[DataRequired(_l("Conferma che il partecipante ha ricevuto l'informativa."))])
+
+
+class InvitationForm(FlaskForm):
+    emails = TextAreaField(_l("Indirizzi e-mail da invitare"), render_kw={"rows": 4},
+                           description=_l("Uno per riga, oppure separati da virgola o punto e virgola."),
+                           validators=[Length(max=20000)])
+    organisation = SelectField(_l("Oppure invita tutte le persone note di un ente"), validators=[Optional()])
+
+
+class MessageForm(FlaskForm):
+    subject = StringField(_l("Oggetto"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    body = TextAreaField(_l("Testo del messaggio"), validators=[DataRequired(REQUIRED), Length(max=10000)],
+                         render_kw={"rows": 6})
+    include_waiting = BooleanField(_l("Anche alle persone in lista d'attesa"), default=True)

@@ -232,3 +232,82 @@ def test_in_process_sender_thread_delivers_what_is_queued(app, smtp_server, queu
     assert not thread.is_alive()
     assert len(smtp_server.envelopes) == 3
     assert {r.status for r in outbox()} == {"sent"}
+
+
+def test_a_server_closing_the_session_stops_the_batch(app, smtp_server, queue_plain, outbox):
+    original = smtp_server.mailbox
+
+    class Busy(type(original)):
+        async def handle_DATA(self, server, session, envelope):
+            if envelope.rcpt_tos[0].startswith("occupato"):
+                return "421 4.3.2 service not available, closing channel"
+            return await super().handle_DATA(server, session, envelope)
+
+    smtp_server.stop()
+    smtp_server.mailbox = Busy()
+    smtp_server.start()
+    queue_plain(1, prefix="occupato")
+    queue_plain(2)
+
+    assert send_due(app) == (0, 1)  # the others keep their attempts for the next batch
+    assert [r.attempts for r in outbox()] == [1, 0, 0]
+    assert send_due(app) == (2, 0)
+    assert outbox()[0].last_error.startswith("SMTPDataError: 421")
+
+
+def test_loop_stops_cleanly_on_sigterm_after_the_message_in_hand(app, smtp_server, queue_plain,
+                                                                   runner, monkeypatch, outbox):
+    import os
+    import signal
+
+    from fis_events.notify import cli
+
+    queue_plain(2)
+    calls = []
+
+    def send_then_terminated(**kwargs):
+        calls.append(kwargs)
+        result = send_due(**kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # the service manager stops us
+        return result
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(cli, "send_due", send_then_terminated)
+    result = runner.invoke(outbox_cli, ["send", "--loop", "--interval", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert "sent: 2, failed: 0" in result.output and result.output.endswith("Stopped.\n")
+    assert len(calls) == 1 and calls[0]["stop"].is_set()
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert {r.status for r in outbox()} == {"sent"}
+
+
+def test_register_adds_the_commands_and_starts_the_sender_with_the_first_request(app, smtp_server,
+                                                                                  queue_plain):
+    from config import TestingConfig
+    from fis_events import create_app
+    from fis_events.notify.cli import register
+
+    class InProcess(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        OUTBOX_SEND_IN_PROCESS = True
+        MAIL_SERVER, MAIL_PORT = smtp_server.host, smtp_server.port
+
+    web = create_app(InProcess)
+    register(web)
+    register(web)  # twice is harmless
+    assert {"outbox", "reminders"} <= set(web.cli.commands)
+    assert "outbox_sender" not in web.extensions  # not for CLI commands, not before a request
+    try:
+        queue_plain(2)
+        web.test_client().get("/privacy")
+        thread = web.extensions["outbox_sender"]
+        assert thread.is_alive() and thread.daemon
+        deadline = utcnow() + timedelta(seconds=15)
+        while len(smtp_server.envelopes) < 2 and utcnow() < deadline:
+            threading.Event().wait(0.05)
+        assert len(smtp_server.envelopes) == 2
+    finally:
+        if "outbox_sender" in web.extensions:
+            web.extensions["outbox_sender"].stop(timeout=10)
+        with web.app_context():
+            db.engine.dispose()

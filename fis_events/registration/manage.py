@@ -1,0 +1,143 @@
+"""Organisers: who is coming, register people directly, invite, write to registrants."""
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ..accounts.access import organiser_required
+from ..errors import DomainError
+from ..events.services import get_event
+from ..extensions import db
+from ..programme.models import Organisation
+from . import services
+from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
+from .models import AttendanceMode, Registration, RegistrationStatus
+from .views import attach_error, organisation_from_form
+
+bp = Blueprint("registration_manage", __name__, url_prefix="/gestione")
+
+
+@bp.before_request
+@organiser_required
+def require_organiser():
+    """Every route here is for organisers and admins only."""
+
+
+def event_or_404(event_id):
+    event = get_event(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def forms_for(event, add_form=None, invite_form=None, message_form=None):
+    add_form = add_form or OrganiserRegistrationForm(formdata=None)
+    add_form.set_choices(services.offered_modes(event))
+    invite_form = invite_form or InvitationForm(formdata=None)
+    set_organisation_choices(invite_form)
+    return dict(add_form=add_form, invite_form=invite_form,
+                message_form=message_form or MessageForm(formdata=None))
+
+
+def set_organisation_choices(form):
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    form.organisation.choices = [SelectChoice("", "—")] + [SelectChoice(str(o.id), o.name) for o in organisations]
+
+
+def render(event, status=200, **forms):
+    registrations = services.registrations_of(event)
+    positions = {r.id: services.waiting_position(r) for r in registrations if r.status.value == "waiting"}
+    return render_template("registration/manage_list.html", event=event, registrations=registrations,
+                           counts=services.counts(event), positions=positions,
+                           cancel_form=CancelForm(), organisations=db.session.scalars(
+                               db.select(Organisation.name).order_by(Organisation.name)).all(),
+                           **forms_for(event, **forms)), status
+
+
+@bp.route("/eventi/<int:event_id>/iscritti")
+def registrations(event_id):
+    return render(event_or_404(event_id))
+
+
+@bp.route("/eventi/<int:event_id>/iscritti/nuovo", methods=["POST"])
+def add(event_id):
+    event = event_or_404(event_id)
+    form = OrganiserRegistrationForm()
+    form.set_choices(services.offered_modes(event))
+    if form.validate_on_submit():
+        try:
+            _registration, outcome = services.register(
+                event, email=form.email.data, first_name=form.first_name.data,
+                last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
+                organisation=organisation_from_form(form), role=form.role.data or None,
+                municipality=form.municipality.data or None,
+                accessibility_needs=form.accessibility_needs.data,
+                photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
+                source="organiser")
+            flash({"confirmed": _("Partecipante iscritto."),
+                   "waiting": _("Posti esauriti: il partecipante è in lista d'attesa."),
+                   "already_registered": _("Questa persona era già iscritta.")}[outcome], "success")
+            return redirect(url_for(".registrations", event_id=event.id))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+    return render(event, 422, add_form=form)
+
+
+def split_emails(text):
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+@bp.route("/eventi/<int:event_id>/inviti", methods=["POST"])
+def invite(event_id):
+    event = event_or_404(event_id)
+    form = InvitationForm()
+    set_organisation_choices(form)
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, int(form.organisation.data)) if form.organisation.data else None
+        emails = split_emails(form.emails.data)
+        if organisation is not None:
+            emails += services.organisation_emails(organisation)
+        if not emails:
+            form.emails.errors = [_("Indica almeno un indirizzo o un ente con persone note.")]
+        else:
+            try:
+                created = services.invite(event, emails, organisation, invited_by=current_user)
+                flash(_("Inviti inviati: %(n)d (chi era già invitato non riceve un secondo invito).",
+                        n=len(created)), "success")
+                return redirect(url_for(".registrations", event_id=event.id))
+            except DomainError as error:
+                db.session.rollback()
+                form.emails.errors = [f"{error.message}"]
+    return render(event, 422, invite_form=form)
+
+
+@bp.route("/eventi/<int:event_id>/messaggio", methods=["POST"])
+def message(event_id):
+    from ..notify.messages import message_registrants
+
+    event = event_or_404(event_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            statuses = (RegistrationStatus.CONFIRMED,) + (
+                (RegistrationStatus.WAITING,) if form.include_waiting.data else ())
+            count = message_registrants(event, form.subject.data, form.body.data, statuses=statuses,
+                                        sender_user=current_user)
+            flash(_("Messaggio in invio a %(n)d iscritti.", n=count), "success")
+            return redirect(url_for(".registrations", event_id=event.id))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+    return render(event, 422, message_form=form)
+
+
+@bp.route("/iscrizioni/<int:registration_id>/annulla", methods=["POST"])
+def cancel(registration_id):
+    registration = db.session.get(Registration, registration_id) or abort(404)
+    if CancelForm().validate_on_submit():
+        services.cancel(registration)
+        flash(_("Iscrizione di %(name)s annullata.", name=registration.person.full_name), "success")
+    return redirect(url_for(".registrations", event_id=registration.event_id))
