@@ -39,6 +39,7 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/registration.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/fis-events.sqlite

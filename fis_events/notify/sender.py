@@ -95,6 +95,16 @@ def due_condition(now):
     )
 
 
+def claim(message_id, now):
+    """Take one message for CLAIM_SECONDS if it is due; True when this caller got it. Committed."""
+    t = OutboxMessage.__table__.c
+    result = db.session.execute(
+        update(OutboxMessage.__table__).where(t.id == message_id, due_condition(now))
+        .values(status="sending", claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
+    db.session.commit()
+    return result.rowcount == 1
+
+
 def send_due(app=None, limit=100, now=None, stop=None):
     """Send up to `limit` due messages; returns (sent, failed).
 
@@ -127,14 +137,7 @@ def _send_due(limit, now, stop):
         for message_id in ids:
             if stop is not None and stop.is_set():
                 break
-            claimed_at = clock()
-            claim_until = claimed_at + timedelta(seconds=CLAIM_SECONDS)
-            claimed = db.session.execute(
-                update(OutboxMessage.__table__)
-                .where(t.id == message_id, due_condition(claimed_at))
-                .values(status="sending", claimed_until=claim_until))
-            db.session.commit()
-            if claimed.rowcount != 1:
+            if not claim(message_id, clock()):
                 continue  # another sender took it, or it is no longer due
             message = db.session.get(OutboxMessage, message_id, populate_existing=True)
             try:

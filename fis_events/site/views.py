@@ -13,6 +13,12 @@ VENDOR_DIRS = {
 }
 
 
+@bp.route("/healthz")
+def healthz():
+    """The process is up (no database work: load balancers call this often)."""
+    return {"status": "ok"}
+
+
 @bp.route("/lingua/<code>")
 def set_language(code):
     if code not in current_app.config["LANGUAGES"]:

@@ -131,6 +131,17 @@ def test_two_senders_at_once_never_deliver_a_message_twice(app, smtp_server, que
     assert {r.status for r in outbox()} == {"sent"}
 
 
+def test_a_claim_is_taken_once_until_it_expires(app, queue_plain):
+    [message_id] = queue_plain(1)
+    now = utcnow()
+    with app.app_context():
+        assert sender.claim(message_id, now)
+    with app.app_context():  # another sender, another session
+        assert not sender.claim(message_id, now)
+        assert not sender.claim(message_id, now + timedelta(seconds=sender.CLAIM_SECONDS - 1))
+        assert sender.claim(message_id, now + timedelta(seconds=sender.CLAIM_SECONDS + 1))
+
+
 def claim(message_id, until):
     with db.session.begin():
         message = db.session.get(OutboxMessage, message_id)
