@@ -29,7 +29,10 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo "fis-events: http://127.0.0.1:5000/  (area riservata: http://127.0.0.1:5000/accesso)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "e-mail: a local debugging SMTP server on 127.0.0.1:8025 prints every message here"
+	trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & \
+	OUTBOX_SEND_IN_PROCESS=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install chromium
 	$(BIN)/pytest

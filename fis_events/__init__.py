@@ -86,6 +86,8 @@ def register_errorhandlers(app):
 def register_commands(app):
     from .accounts.cli import users_cli
     from .demo.cli import demo_cli
+    from .notify.cli import register as register_notify
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    register_notify(app)
