@@ -44,6 +44,9 @@ class Config:
     # Rate limits per client: in memory on one machine, Redis when several processes share them.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: per client: posting the registration form, and opening personal links (guessing them)
+    RATELIMIT_FORM = os.environ.get("RATELIMIT_FORM", "20 per minute; 200 per hour")
+    RATELIMIT_LINK = os.environ.get("RATELIMIT_LINK", "60 per minute")
 
 
 class DevelopmentConfig(Config):
@@ -55,8 +58,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
-    # Tests fire many requests from one address; the rate-limit test turns this back on.
-    RATELIMIT_ENABLED = False
+    # Tests fire many requests from one address; the rate-limit test lowers these.
+    RATELIMIT_FORM = RATELIMIT_LINK = "100000 per minute"
     DEMO_USERS_ALLOWED = True
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SERVER_NAME = None

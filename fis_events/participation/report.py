@@ -194,6 +194,7 @@ def as_header(row):
 
 # ---- reading the bytes ----------------------------------------------------------------------
 
+TOO_LARGE = _l("Il file è troppo grande: al massimo %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
 BINARY_SIGNATURES = [
     (b"PK\x03\x04", _l("Il file è un foglio Excel (.xlsx) o un archivio: esporta il report in "
                        "formato CSV e carica quello.")),
@@ -205,9 +206,9 @@ NOT_TEXT = _l("Il file non è un CSV leggibile: carica il report esportato da Te
               "formato CSV.")
 #: control characters that no report contains: their presence means a binary file
 BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
-#: characters removed from every cell: controls, invisible format and direction marks
-STRIPPED_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
-                            "\u2060-\u2069\ufeff\ufff9-\ufffb]")
+#: control characters become spaces; invisible format and direction marks are dropped
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+INVISIBLE_CHARS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
 
 
 def decode(data):
@@ -252,7 +253,7 @@ def clean_text(text):
     binary = BINARY_CHARS.findall(text[:65536])
     if "\x00" in text or len(binary) > max(2, len(text[:65536]) // 200):
         raise ReportError(NOT_TEXT)
-    return STRIPPED_CHARS.sub("", text)
+    return INVISIBLE_CHARS.sub("", CONTROL_CHARS.sub(" ", text))
 
 
 def guess_delimiters(text):
@@ -469,7 +470,7 @@ def parse_report(data):
     if data is None or len(data) == 0 or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ReportError(_l("Il file è vuoto."))
     if len(data) > MAX_BYTES:
-        raise ReportError(_l("Il file è troppo grande: al massimo %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024)))
+        raise ReportError(TOO_LARGE)
     text, encoding = decode(data)
     text = clean_text(text)
     if not text.strip():

@@ -1,5 +1,5 @@
 """Participants: register, see and change their registration, join remotely. No accounts."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..errors import DomainError
@@ -16,8 +16,14 @@ from .qr import qr_png, qr_svg
 
 bp = Blueprint("registration", __name__)
 
-FORM_LIMIT = "20 per minute; 200 per hour"
-LINK_LIMIT = "60 per minute"
+
+def form_limit():
+    """Limits come from the configuration (RATELIMIT_FORM, RATELIMIT_LINK)."""
+    return current_app.config["RATELIMIT_FORM"]
+
+
+def link_limit():
+    return current_app.config["RATELIMIT_LINK"]
 
 
 def organisation_from_form(form):
@@ -33,7 +39,7 @@ def organisation_from_form(form):
 
 
 @bp.route("/eventi/<int:event_id>/iscrizione", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(form_limit, methods=["POST"])
 def register(event_id):
     event = get_public_event(event_id)
     modes = services.offered_modes(event)
@@ -93,7 +99,7 @@ def registration_or_404(token):
 
 
 @bp.route("/iscrizione/<token>")
-@limiter.limit(LINK_LIMIT)
+@limiter.limit(link_limit)
 def manage(token):
     registration = registration_or_404(token)
     other_modes = [m for m in services.offered_modes(registration.event) if m is not registration.mode]
@@ -106,7 +112,7 @@ def manage(token):
 
 
 @bp.route("/iscrizione/<token>/annulla", methods=["POST"])
-@limiter.limit(LINK_LIMIT)
+@limiter.limit(link_limit)
 def cancel(token):
     registration = registration_or_404(token)
     if CancelForm().validate_on_submit():
@@ -116,7 +122,7 @@ def cancel(token):
 
 
 @bp.route("/iscrizione/<token>/modalita", methods=["POST"])
-@limiter.limit(LINK_LIMIT)
+@limiter.limit(link_limit)
 def switch_mode(token):
     registration = registration_or_404(token)
     form = SwitchModeForm()
@@ -131,7 +137,7 @@ def switch_mode(token):
 
 
 @bp.route("/iscrizione/<token>/calendario.ics")
-@limiter.limit(LINK_LIMIT)
+@limiter.limit(link_limit)
 def ics(token):
     registration = registration_or_404(token)
     return ics_bytes(registration), 200, {
@@ -140,7 +146,7 @@ def ics(token):
 
 
 @bp.route("/iscrizione/<token>/qr.<fmt>")
-@limiter.limit(LINK_LIMIT)
+@limiter.limit(link_limit)
 def qr(token, fmt):
     registration = registration_or_404(token)
     if fmt == "png":
@@ -151,7 +157,7 @@ def qr(token, fmt):
 
 
 @bp.route("/j/<token>")
-@limiter.limit(LINK_LIMIT)
+@limiter.limit(link_limit)
 def join(token):
     registration = services.by_join_token(token)
     if registration is None:

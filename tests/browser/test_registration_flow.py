@@ -2,7 +2,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from fis_events.events import services as events
 from fis_events.events.models import Event
 from fis_events.extensions import db
 
