@@ -1,0 +1,209 @@
+"""Organiser pages for attendance: import the attendance report of Teams or Zoom.
+
+Upload → preview (nothing written) → confirm. Between the two steps the uploaded file waits on
+the server, in the instance folder under a random name bound to the event and the organiser,
+for at most an hour; the form carries only that name. Confirming or discarding deletes it.
+"""
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from babel.dates import format_datetime
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..accounts.access import organiser_required
+from ..accounts.models import Role
+from ..errors import DomainError
+from ..events.manage import attach_error, get_or_404
+from ..events.models import Event
+from ..extensions import db
+from ..i18n import ROME
+from . import report as reports
+from .forms import ReportConfirmForm, ReportDiscardForm, ReportUploadForm
+
+bp = Blueprint("participation_manage", __name__, url_prefix="/gestione")
+
+#: the request may exceed the file by its multipart envelope and CSRF token, not more
+REQUEST_LIMIT = reports.MAX_BYTES + 64 * 1024
+#: an uploaded report waits this long (seconds) for its confirmation
+UPLOAD_MAX_AGE = 3600
+#: secrets.token_urlsafe(24): 32 characters of [A-Za-z0-9_-]
+UPLOAD_NAME = re.compile(r"[A-Za-z0-9_-]{32}")
+#: rows shown per table in the preview (the counts are always complete)
+PREVIEW_ROWS = 500
+
+UPLOAD_UNKNOWN = _l("Il file caricato non è più disponibile (già importato, annullato o mai "
+                    "caricato): caricalo di nuovo.")
+UPLOAD_EXPIRED = _l("Il file caricato è scaduto: si conserva al massimo un'ora tra l'anteprima e "
+                    "la conferma. Caricalo di nuovo.")
+
+
+@bp.url_value_preprocessor
+def bound_request_size(endpoint, values):
+    """Runs before every before_request function, CSRF's included (it reads the body): an
+    upload larger than the limit is refused before it is read."""
+    configured = current_app.config.get("MAX_CONTENT_LENGTH")
+    request.max_content_length = min(configured, REQUEST_LIMIT) if configured else REQUEST_LIMIT
+
+
+@bp.before_request
+@organiser_required
+def require_organiser():
+    """Every route here is for organisers and admins only, including ones added later."""
+
+
+def is_organiser():
+    return current_user.is_authenticated and current_user.has_role(Role.ADMIN, Role.ORGANISER)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """The oversized upload gets the form again with the reason, as any other bad file."""
+    event_id = (request.view_args or {}).get("event_id")
+    event = db.session.get(Event, event_id) if event_id is not None else None
+    if event is None or not is_organiser() or request.endpoint != "participation_manage.upload_report":
+        return error
+    form = ReportUploadForm(formdata=None)
+    form.report.errors = [reports.TOO_LARGE]
+    return render_upload(event, form)
+
+
+# ---- the uploaded file between preview and confirmation -------------------------------------
+
+def upload_dir():
+    path = Path(current_app.config.get("ATTENDANCE_REPORT_DIR")
+                or Path(current_app.instance_path) / "attendance-reports")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(event_id, name):
+    return upload_dir() / f"event-{event_id}-user-{current_user.id}-{name}.csv"
+
+
+def sweep_uploads(now=None):
+    """Delete every upload older than UPLOAD_MAX_AGE (nobody confirmed or discarded it)."""
+    now = now or time.time()
+    for path in upload_dir().glob("event-*.csv"):
+        try:
+            if now - path.stat().st_mtime > UPLOAD_MAX_AGE:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def store_upload(event, data):
+    """Keep the raw upload for the confirmation; returns its random name."""
+    sweep_uploads()
+    name = secrets.token_urlsafe(24)
+    descriptor = os.open(_upload_path(event.id, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+    return name
+
+
+def stored_upload(event, name):
+    """The path of an upload of this event by this organiser; ReportError if unknown or expired."""
+    if not name or not UPLOAD_NAME.fullmatch(name):
+        raise reports.ReportError(UPLOAD_UNKNOWN)
+    path = _upload_path(event.id, name)
+    try:
+        age = time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        raise reports.ReportError(UPLOAD_UNKNOWN) from None
+    if age > UPLOAD_MAX_AGE:
+        path.unlink(missing_ok=True)
+        raise reports.ReportError(UPLOAD_EXPIRED)
+    return path
+
+
+# ---- formatting for the preview -------------------------------------------------------------
+
+def report_time(value):
+    """'24/10/2023 15.01' in Rome time: short, and the date shows a report of another day."""
+    return format_datetime(value, "dd/MM/yyyy HH.mm", tzinfo=ROME) if value else ""
+
+
+def report_minutes(value):
+    return _("%(minutes)s min", minutes=int(value.total_seconds() // 60)) if value is not None else ""
+
+
+# ---- pages ----------------------------------------------------------------------------------
+
+def render_upload(event, form):
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("participation/report_upload.html", event=event, form=form,
+                           max_mb=reports.MAX_BYTES // (1024 * 1024), max_rows=reports.MAX_ROWS,
+                           max_age_minutes=UPLOAD_MAX_AGE // 60), status
+
+
+@bp.route("/eventi/<int:event_id>/report-presenze", methods=["GET", "POST"])
+def upload_report(event_id):
+    event = get_or_404(Event, event_id)
+    form = ReportUploadForm()
+    if form.validate_on_submit():
+        data = form.report.data.stream.read(reports.MAX_BYTES + 1)
+        try:
+            plan = reports.preview(event, reports.parse_report(data))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            name = store_upload(event, data) if plan.matched or plan.known else None
+            return render_template(
+                "participation/report_preview.html", event=event, plan=plan,
+                confirm_form=ReportConfirmForm(formdata=None, upload=name), upload_name=name,
+                shown=PREVIEW_ROWS, report_time=report_time, report_minutes=report_minutes,
+                max_age_minutes=UPLOAD_MAX_AGE // 60)
+    return render_upload(event, form)
+
+
+@bp.route("/eventi/<int:event_id>/report-presenze/conferma", methods=["POST"])
+def confirm_report(event_id):
+    event = get_or_404(Event, event_id)
+    form = ReportConfirmForm()
+    form.validate()
+    path = None
+    try:
+        path = stored_upload(event, form.upload.data)
+        result = reports.apply(event, reports.parse_report(path.read_bytes()),
+                               current_user._get_current_object(), include_known=form.include_known.data)
+    except DomainError as error:
+        db.session.rollback()
+        upload_form = ReportUploadForm(formdata=None)
+        attach_error(upload_form, error)
+        return render_upload(event, upload_form)
+    finally:
+        if path is not None:
+            path.unlink(missing_ok=True)
+    message = _("Report importato: %(created)s nuove presenze registrate, %(already)s già registrate, "
+                "%(unmatched)s indirizzi non iscritti all'evento, %(malformed)s righe non valide.",
+                created=result.created, already=result.already, unmatched=result.unmatched,
+                malformed=result.malformed)
+    if result.known_created:
+        message += " " + _("Registrate anche %(n)s persone note non iscritte.", n=result.known_created)
+    elif result.known_skipped:
+        message += " " + _("%(n)s persone note ma non iscritte non sono state registrate.",
+                           n=result.known_skipped)
+    flash(message, "success")
+    return redirect(url_for("manage.event", event_id=event.id))
+
+
+@bp.route("/eventi/<int:event_id>/report-presenze/annulla", methods=["POST"])
+def discard_report(event_id):
+    event = get_or_404(Event, event_id)
+    form = ReportDiscardForm()
+    if form.validate():
+        try:
+            stored_upload(event, form.upload.data).unlink(missing_ok=True)
+        except reports.ReportError:
+            pass
+    flash(_("Importazione annullata: il file caricato è stato eliminato, nessuna presenza registrata."),
+          "info")
+    return redirect(url_for(".upload_report", event_id=event.id))
