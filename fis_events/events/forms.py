@@ -80,6 +80,8 @@ class EventForm(FlaskForm):
     registration_opens_at = LocalDateTimeField(_l("Apertura iscrizioni"), validators=[Optional()])
     registration_closes_at = LocalDateTimeField(_l("Chiusura iscrizioni"), validators=[Optional()])
     invitation_only = BooleanField(_l("Solo su invito"))
+    language = SelectField(_l("Lingua delle e-mail ai partecipanti"),
+                           choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")])
     beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=int, validate_choice=False)
 
     def set_choices(self, host_events, programmes, organisations):

@@ -63,6 +63,7 @@ def event_form(event=None):
             getattr(form, name).data = getattr(event, name)
         form.kind.data = event.kind.value
         form.remote_platform.data = event.remote_platform or ""
+        form.language.data = event.language or "it"
         form.host_event.data = event.host_event_id
         form.programme.data = event.programme_id
         form.phase.data = event.phase_id
@@ -90,6 +91,7 @@ def event_fields(form):
         registration_opens_at=form.registration_opens_at.data,
         registration_closes_at=form.registration_closes_at.data,
         invitation_only=form.invitation_only.data, beneficiaries=list(beneficiaries),
+        language=form.language.data,
     )
 
 

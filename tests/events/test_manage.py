@@ -45,6 +45,7 @@ def event_form_data(token, **overrides):
         "description": "Primo incontro.", "starts_at": "2030-03-05T10:00", "ends_at": "2030-03-05T12:30",
         "venue": "Sala Giunta", "city": "Catanzaro", "host_event": "None", "programme": "None",
         "phase": "None", "offers_in_person": "y", "capacity_in_person": "12", "remote_platform": "",
+        "language": "it",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
