@@ -26,6 +26,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    #: no request body larger than this (attendance reports have their own 5 MB limit)
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # E-mail: messages wait in the outbox and a sender delivers them over SMTP.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))

@@ -60,12 +60,13 @@ def register_blueprints(app):
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
+    from .participation.manage import bp as participation_manage_bp
     from .registration.manage import bp as registration_manage_bp
     from .registration.views import bp as registration_bp
     from .site.views import bp as site_bp
 
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
-               registration_manage_bp, api_bp):
+               registration_manage_bp, participation_manage_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -31,6 +31,8 @@ from .services import record_attendance
 #: bounds on what we read
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+#: no export has more than a few dozen columns
+MAX_COLUMNS = 200
 #: the summary block before the participants' header is never longer than this
 MAX_PREAMBLE_ROWS = 200
 #: report times without an offset are Italian wall-clock times
@@ -230,6 +232,8 @@ def decode(data):
         if encoding == "utf-16":
             encoding = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
         return text, encoding
+    if b"\x00" in data[:65536] or BINARY_CHARS.search(data[:65536].decode("latin-1")):
+        raise ReportError(NOT_TEXT)
     raise ReportError(_l("La codifica del file non è leggibile: salva il report come CSV UTF-8."))
 
 
@@ -258,7 +262,7 @@ def clean_text(text):
 
 def guess_delimiters(text):
     """Delimiters to try, most likely first: csv.Sniffer's guess, then by how often each occurs."""
-    sample = text[:32768]
+    sample = text[:8192]  # enough for any summary block; the Sniffer slows down fast beyond
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[:sample.rindex("\n")]
     counts = Counter({d: sample.count(d) for d in DELIMITERS})
@@ -283,6 +287,9 @@ def _records(text, delimiter):
         except csv.Error:
             raise ReportError(_l("Il file non è un CSV valido intorno alla riga %(line)s.",
                                  line=reader.line_num)) from None
+        if len(cells) > MAX_COLUMNS:
+            raise ReportError(_l("Il file ha troppe colonne (riga %(line)s): non sembra un report "
+                                 "delle presenze.", line=line))
         yield line, cells
         line = reader.line_num + 1
 
@@ -370,7 +377,7 @@ def parse_datetime(value, dayfirst=True, tz=REPORT_TZ):
     moment = None
     if re.match(r"^\d{4}-\d{2}-\d{2}", value):
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value)
         except ValueError:
             moment = None
     if moment is None and (parts := _date_parts(value)) is not None:
@@ -488,8 +495,8 @@ def parse_report(data):
     for line, cells in records:
         if not any(c.strip() for c in cells):
             continue  # blank lines separate sections; they are not participants
-        if as_header(cells) is not None or (len([c for c in cells if c.strip()]) == 1
-                                            and SECTION_TITLE.match(cells[0].strip())):
+        if SECTION_TITLE.match(cells[0].strip()) and len([c for c in cells if c.strip()]) == 1 or (
+                header_key(cells[0]) is not None and as_header(cells) is not None):
             break  # the next section ("3. In-Meeting activities") or a repeated table
         count += 1
         if count > MAX_ROWS:

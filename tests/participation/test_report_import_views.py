@@ -1,0 +1,361 @@
+"""The organiser's report import through the test client: upload, preview, confirm."""
+import html
+import io
+import os
+import re
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from support import csrf_from
+from fis_events.extensions import db
+from fis_events.i18n import ROME
+from fis_events.participation.models import Attendance, AttendanceSource
+from fis_events.participation import report as report_module
+from fis_events.participation.report import MAX_BYTES
+from fis_events.registration import services as registration
+from fis_events.registration.models import AttendanceMode
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def report_dir(app, tmp_path, monkeypatch):
+    """Uploads wait here instead of the instance folder."""
+    monkeypatch.setitem(app.config, "ATTENDANCE_REPORT_DIR", str(tmp_path))
+    return tmp_path
+
+
+def page_url(event_id, suffix=""):
+    return f"/gestione/eventi/{event_id}/report-presenze{suffix}"
+
+
+def at(event, minutes):
+    return (event.starts_at + timedelta(minutes=minutes)).astimezone(ROME).strftime("%m/%d/%Y %I:%M:%S %p")
+
+
+def zoom_csv(event, rows):
+    lines = ["Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants",
+             f"812 3456 7890,Incontro FIS,{at(event, -5)},{at(event, 180)},host@formez.it,185,4", "",
+             "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest"]
+    lines += [f"{name},{email},{at(event, start)},{at(event, start + 60)},60,Yes" for name, email, start in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+@pytest.fixture
+def scene(open_event, report_dir):
+    """A published event open to remote participants, two registrations, a Zoom report."""
+    event = open_event()
+    other = open_event(title="Altro evento")
+    for email, first, last, mode in [("niccolo.dangelo@comune.esempio.it", "Niccolò", "D'Angelo", "remote"),
+                                     ("anna.rossi@example.org", "Anna", "Rossi", "in_person")]:
+        registration.register(event, email=email, first_name=first, last_name=last, mode=AttendanceMode(mode))
+    registration.register(other, email="giulia.romano@example.org", first_name="Giulia",
+                          last_name="Romano", mode=AttendanceMode.REMOTE)
+    data = zoom_csv(event, [("Niccolò D'Angelo", "Niccolo.DAngelo@comune.esempio.it", 1),
+                            ("Anna Rossi", "anna.rossi@example.org", 4),
+                            ("Giulia Romano", "giulia.romano@example.org", 6),
+                            ("Chi Sei", "chi.sei@example.org", 9),
+                            ("Senza Indirizzo", "", 10)])
+    return event.id, data
+
+
+def attendances():
+    db.session.expire_all()
+    return db.session.scalars(db.select(Attendance).order_by(Attendance.id)).all()
+
+
+def post_multipart(client, url, fields):
+    """Encoded here, in memory: the test client would spool a large body to a temporary file
+    that it never closes (a ResourceWarning, an error in this suite)."""
+    boundary, body = encode_multipart(MultiDict(fields))
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def upload(client, event_id, data, filename="participants_81234567890.csv"):
+    token = csrf_from(client.get(page_url(event_id)))
+    return post_multipart(client, page_url(event_id),
+                          {"csrf_token": token, "report": FileStorage(io.BytesIO(data), filename)})
+
+
+def upload_name(response):
+    page = response if isinstance(response, str) else response.get_data(as_text=True)
+    return re.search(r'<input id="upload" name="upload" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def confirm(client, event_id, name, include_known=False):
+    data = {"csrf_token": csrf_from(client.get(page_url(event_id))), "upload": name}
+    if include_known:
+        data["include_known"] = "y"
+    return client.post(page_url(event_id, "/conferma"), data=data)
+
+
+def count(page, kind):
+    match = re.search(rf'class="count-{kind}">(\d+)<', page)
+    return int(match.group(1))
+
+
+# ---- who may ------------------------------------------------------------------------------
+
+def test_anonymous_is_sent_to_login(client, scene):
+    event_id, _ = scene
+    response = client.get(page_url(event_id))
+    assert response.status_code == 302 and "/accesso" in response.location
+    token = csrf_from(client.get("/accesso"))
+    response = client.post(page_url(event_id, "/conferma"), data={"csrf_token": token, "upload": "x" * 32})
+    assert response.status_code == 302 and "/accesso" in response.location
+
+
+def test_door_staff_is_refused(client, auth, scene):
+    event_id, data = scene
+    auth.login("door_staff")
+    assert client.get(page_url(event_id)).status_code == 403
+    token = csrf_from(client.get("/"))
+    response = post_multipart(client, page_url(event_id),
+                              {"csrf_token": token, "report": FileStorage(io.BytesIO(data), "r.csv")})
+    assert response.status_code == 403
+    assert attendances() == []
+
+
+def test_unknown_event_is_404(client, auth, app_ctx):
+    auth.login()
+    assert client.get(page_url(999999)).status_code == 404
+
+
+# ---- upload, preview, confirm -------------------------------------------------------------
+
+def test_form_page(client, auth, scene):
+    event_id, _ = scene
+    auth.login()
+    response = client.get(page_url(event_id))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    assert 'type="file"' in page and 'accept=".csv,.txt,text/csv,text/plain"' in page
+    assert "Importa il report delle presenze da remoto" in page
+
+
+def test_upload_shows_the_preview_and_writes_nothing(client, auth, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    response = upload(client, event_id, data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Anteprima del report presenze" in page
+    assert "Report Zoom: «Incontro FIS»" in page
+    assert (count(page, "matched"), count(page, "already"), count(page, "known"),
+            count(page, "unmatched"), count(page, "malformed")) == (2, 0, 1, 1, 1)
+    assert "niccolo.dangelo@comune.esempio.it" in page and "chi.sei@example.org" in page
+    assert "e-mail mancante" in page
+    assert "<caption>" in page and '<th scope="col">' in page and '<th scope="row">' in page
+    assert attendances() == []
+    assert len(list(report_dir.iterdir())) == 1  # the upload waits for the confirmation
+
+
+def test_confirm_records_the_attendance_and_deletes_the_file(client, auth, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    response = confirm(client, event_id, name)
+    assert response.status_code == 302
+    assert response.location.endswith(f"/gestione/eventi/{event_id}")
+    recorded = attendances()
+    assert len(recorded) == 2
+    assert {a.source for a in recorded} == {AttendanceSource.PLATFORM_REPORT}
+    assert {a.mode for a in recorded} == {AttendanceMode.REMOTE}
+    assert {a.device for a in recorded} == {"zoom report"}
+    assert all(a.registration_id is not None and a.recorded_by_id is not None for a in recorded)
+    assert list(report_dir.iterdir()) == []
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Report importato: 2 nuove presenze registrate" in page
+
+
+def test_confirm_with_known_people(client, auth, scene):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    assert confirm(client, event_id, name, include_known=True).status_code == 302
+    recorded = attendances()
+    assert len(recorded) == 3
+    assert sum(a.registration_id is None for a in recorded) == 1
+
+
+def test_confirming_twice_and_importing_twice_add_nothing(client, auth, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    assert confirm(client, event_id, name).status_code == 302
+    again = confirm(client, event_id, name)  # the same confirmation, sent again
+    assert again.status_code == 422
+    assert "non è più disponibile" in again.get_data(as_text=True)
+    assert len(attendances()) == 2
+    # the same file uploaded again: everyone is already recorded, nothing to confirm
+    page = upload(client, event_id, data).get_data(as_text=True)
+    assert (count(page, "matched"), count(page, "already"), count(page, "known")) == (0, 2, 1)
+    assert confirm(client, event_id, upload_name(page)).status_code == 302
+    assert len(attendances()) == 2
+    assert list(report_dir.iterdir()) == []
+
+
+def test_teams_sample_through_the_page(client, auth, open_event, report_dir):
+    event = open_event()
+    registration.register(event, email="paolo.ferri@example.org", first_name="Paolo", last_name="Ferri",
+                          mode=AttendanceMode.REMOTE)
+    event_id = event.id
+    auth.login()
+    response = upload(client, event_id, (SAMPLES / "teams_v2_utf16le.csv").read_bytes(), "AttendanceReport.csv")
+    page = response.get_data(as_text=True)
+    assert "Report Microsoft Teams" in page
+    assert count(page, "matched") == 1 and count(page, "unmatched") == 4
+    # the sample is of October 2023: the page warns, the attendance gets the time of the import
+    assert "non cadono nel periodo dell'evento" in page
+    assert confirm(client, event_id, upload_name(response)).status_code == 302
+    [attendance] = attendances()
+    assert attendance.device == "teams report"
+
+
+# ---- refusals -----------------------------------------------------------------------------
+
+BAD_FILES = {
+    "empty": (b"", "report.csv", "Il file è vuoto."),
+    "binary": (bytes(range(256)) * 4, "report.csv", "Il file non è un CSV leggibile"),
+    "excel": (b"PK\x03\x04" + bytes(100), "report.csv", "foglio Excel"),
+    "no-header": ("Grazie a tutti per la partecipazione!\n".encode(), "report.txt", "Non trovo l'intestazione"),
+    "wrong-extension": (b"Name,Email\nA,a@example.org\n", "report.xlsx", "Carica un file .csv o .txt"),
+    "too-large": (b"Name,Email\n" + b"x" * MAX_BYTES, "report.csv", "Il file è troppo grande: al massimo 5 MB."),
+}
+
+
+@pytest.mark.parametrize("data, filename, message", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_bad_files_get_a_message_and_nothing_is_written(client, auth, scene, report_dir, data, filename, message):
+    event_id, _ = scene
+    auth.login()
+    response = upload(client, event_id, data, filename)
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert message in page
+    assert 'aria-invalid="true"' in page  # the message is tied to the file field
+    assert attendances() == []
+    assert list(report_dir.iterdir()) == []
+
+
+def test_upload_far_beyond_the_limit_is_refused_unread(client, auth, scene, report_dir, monkeypatch):
+    event_id, _ = scene
+    auth.login()
+    monkeypatch.setattr(report_module, "parse_report", lambda data: pytest.fail("the body was read"))
+    response = upload(client, event_id, b"Name,Email\n" + b"x" * (MAX_BYTES * 2))
+    assert response.status_code == 422
+    assert "Il file è troppo grande" in response.get_data(as_text=True)
+    assert list(report_dir.iterdir()) == []
+
+
+def test_anonymous_oversized_upload_gets_no_form(client, scene):
+    event_id, _ = scene
+    token = csrf_from(client.get("/accesso"))
+    response = post_multipart(client, page_url(event_id), {
+        "csrf_token": token, "report": FileStorage(io.BytesIO(b"x" * (MAX_BYTES * 2)), "r.csv")})
+    assert response.status_code == 413
+    assert "report-upload-form" not in response.get_data(as_text=True)
+
+
+def test_no_file_chosen(client, auth, scene):
+    event_id, _ = scene
+    auth.login()
+    token = csrf_from(client.get(page_url(event_id)))
+    response = post_multipart(client, page_url(event_id), {"csrf_token": token})
+    assert response.status_code == 422
+    assert "Scegli il file del report da caricare." in response.get_data(as_text=True)
+
+
+def test_upload_without_csrf_token_is_refused(client, auth, scene):
+    event_id, data = scene
+    auth.login()
+    response = post_multipart(client, page_url(event_id), {"report": FileStorage(io.BytesIO(data), "r.csv")})
+    assert response.status_code == 400
+    assert attendances() == []
+
+
+@pytest.mark.parametrize("name", ["", "../../../etc/passwd", "x" * 32, "a" * 64, "nome con spazi"])
+def test_wrong_upload_name(client, auth, scene, name):
+    event_id, _ = scene
+    auth.login()
+    response = confirm(client, event_id, name)
+    assert response.status_code == 422
+    assert "non è più disponibile" in response.get_data(as_text=True)
+    assert attendances() == []
+
+
+def test_expired_upload(client, auth, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    [stored] = report_dir.iterdir()
+    two_hours_ago = time.time() - 7200
+    os.utime(stored, (two_hours_ago, two_hours_ago))
+    response = confirm(client, event_id, name)
+    assert response.status_code == 422
+    assert "è scaduto" in response.get_data(as_text=True)
+    assert attendances() == []
+    assert list(report_dir.iterdir()) == []
+
+
+def test_old_uploads_are_swept_on_the_next_upload(client, auth, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    upload(client, event_id, data)
+    [old] = report_dir.iterdir()
+    os.utime(old, (time.time() - 7200,) * 2)
+    upload(client, event_id, data)
+    assert old not in list(report_dir.iterdir())
+    assert len(list(report_dir.iterdir())) == 1
+
+
+def test_an_upload_belongs_to_its_event(client, auth, scene, open_event, report_dir):
+    event_id, data = scene
+    other_id = open_event(title="Terzo evento").id
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    response = confirm(client, other_id, name)
+    assert response.status_code == 422
+    assert attendances() == []
+    assert len(list(report_dir.iterdir())) == 1  # still there for its own event
+    assert confirm(client, event_id, name).status_code == 302
+
+
+def test_an_upload_belongs_to_its_organiser(client, auth, app, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    auth.logout()
+    auth.login("admin")
+    assert confirm(client, event_id, name).status_code == 422
+    assert attendances() == []
+
+
+def test_discard_deletes_the_upload(client, auth, scene, report_dir):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    token = csrf_from(client.get(page_url(event_id)))
+    response = client.post(page_url(event_id, "/annulla"), data={"csrf_token": token, "upload": name})
+    assert response.status_code == 302
+    assert list(report_dir.iterdir()) == []
+    assert "Importazione annullata" in client.get(response.location).get_data(as_text=True)
+    assert confirm(client, event_id, name).status_code == 422
+    assert attendances() == []
+
+
+def test_cancelled_event(client, auth, scene):
+    from fis_events.events import services as events
+    from fis_events.events.models import Event
+
+    event_id, data = scene
+    events.cancel_event(db.session.get(Event, event_id))
+    auth.login()
+    response = upload(client, event_id, data)
+    assert response.status_code == 422
+    assert "L'evento è annullato" in html.unescape(response.get_data(as_text=True))
