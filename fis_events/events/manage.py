@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.access import organiser_required
-from ..errors import DomainError
+from ..errors import DomainError, attach_error
 from ..extensions import db
 from ..programme.models import Organisation, Phase, Programme
 from . import services
@@ -29,15 +29,6 @@ def get_or_404(model, ident):
 
 def wants_json():
     return request.accept_mimetypes.best == "application/json"
-
-
-def attach_error(form, error):
-    """Show a service's refusal beside the field it concerns (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 # ---- events -------------------------------------------------------------------------------

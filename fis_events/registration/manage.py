@@ -7,14 +7,14 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..accounts.access import organiser_required
-from ..errors import DomainError
+from ..errors import DomainError, attach_error
 from ..events.services import get_event
 from ..extensions import db
 from ..programme.models import Organisation
 from . import services
 from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
-from .models import AttendanceMode, Registration, RegistrationStatus
-from .views import attach_error, organisation_from_form
+from .models import Registration, RegistrationStatus
+from .views import register_from_form
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/gestione")
 
@@ -68,14 +68,7 @@ def add(event_id):
     form.set_choices(services.offered_modes(event))
     if form.validate_on_submit():
         try:
-            _registration, outcome = services.register(
-                event, email=form.email.data, first_name=form.first_name.data,
-                last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
-                organisation=organisation_from_form(form), role=form.role.data or None,
-                municipality=form.municipality.data or None,
-                accessibility_needs=form.accessibility_needs.data,
-                photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
-                source="organiser")
+            _registration, outcome = register_from_form(event, form, source="organiser")
             flash({"confirmed": _("Partecipante iscritto."),
                    "waiting": _("Posti esauriti: il partecipante è in lista d'attesa."),
                    "already_registered": _("Questa persona era già iscritta.")}[outcome], "success")

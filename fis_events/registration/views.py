@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import DomainError
+from ..errors import DomainError, attach_error
 from ..events.public import get_public_event
 from ..events.services import find_or_create_organisation
 from ..extensions import db, limiter
@@ -38,6 +38,18 @@ def organisation_from_form(form):
     return find_or_create_organisation(name, OrganisationKind(form.organisation_kind.data))
 
 
+def register_from_form(event, form, **options):
+    """The registration service called with what the participant (or an organiser) typed."""
+    return services.register(
+        event, email=form.email.data, first_name=form.first_name.data,
+        last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
+        organisation=organisation_from_form(form), role=form.role.data or None,
+        municipality=form.municipality.data or None,
+        accessibility_needs=form.accessibility_needs.data,
+        photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
+        **options)
+
+
 @bp.route("/eventi/<int:event_id>/iscrizione", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
 def register(event_id):
@@ -54,15 +66,7 @@ def register(event_id):
     state = services.registration_state(event)
     if state == "open" and form.validate_on_submit():
         try:
-            registration, outcome = services.register(
-                event, email=form.email.data, first_name=form.first_name.data,
-                last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
-                organisation=organisation_from_form(form), role=form.role.data or None,
-                municipality=form.municipality.data or None,
-                accessibility_needs=form.accessibility_needs.data,
-                photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
-                invitation_token=invitation_token,
-            )
+            registration, outcome = register_from_form(event, form, invitation_token=invitation_token)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -81,14 +85,6 @@ def register(event_id):
                            counts=services.counts(event), organisations=organisations,
                            invitation_ok=not event.invitation_only or bool(
                                services.invitation_by_token(event, invitation_token))), status
-
-
-def attach_error(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def registration_or_404(token):
