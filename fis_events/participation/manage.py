@@ -11,7 +11,15 @@ import time
 from pathlib import Path
 
 from babel.dates import format_datetime
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,8 +27,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..accounts.access import organiser_required
 from ..accounts.models import Role
-from ..errors import DomainError
-from ..events.manage import attach_error, get_or_404
+from ..errors import DomainError, attach_error
+from ..events.manage import get_or_404
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import ROME
