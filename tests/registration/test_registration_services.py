@@ -168,3 +168,14 @@ def test_email_is_queued_in_the_same_transaction(open_event, monkeypatch):
         register(event, 1)
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_emails_are_written_in_the_event_language(open_event):
+    italian, english = open_event(title="Evento"), open_event(title="Event", language="en")
+    register(italian, 1)
+    register(english, 2)
+    subjects = db.session.scalars(db.select(OutboxMessage.subject).order_by(OutboxMessage.id)).all()
+    texts = db.session.scalars(db.select(OutboxMessage.text_body).order_by(OutboxMessage.id)).all()
+    assert subjects == ["Iscrizione confermata: Evento", "Registration confirmed: Event"]
+    assert "Gentile Niccolò," in texts[0] and "Dear Niccolò," in texts[1]
+    assert ", ore 10.00" in texts[0] and ", 10:00" in texts[1]  # Italian and English times
