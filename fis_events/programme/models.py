@@ -1,8 +1,10 @@
 """Programme, phases and organisations."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 
 from ..db_types import EnumText, LabelledEnum
 from ..extensions import db
+from ..search import search_key
 
 
 class Programme(db.Model):
@@ -78,6 +80,14 @@ class Organisation(db.Model):
     kind = db.Column(EnumText(OrganisationKind), nullable=False, default=OrganisationKind.ALTRO)
     #: ISTAT code of a municipality, when it is one
     istat_code = db.Column(db.String(6), unique=True)
+    #: the name without case, accents or apostrophes, for search
+    search_name = db.Column(db.String(200), nullable=False, default="", index=True)
 
     def __str__(self):
         return self.name
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _organisation_search_name(mapper, connection, organisation):
+    organisation.search_name = search_key(organisation.name)

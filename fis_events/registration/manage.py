@@ -1,7 +1,7 @@
 """Organisers: who is coming, register people directly, invite, write to registrants."""
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -10,10 +10,11 @@ from ..accounts.access import organiser_required
 from ..errors import DomainError, attach_error
 from ..events.services import get_event
 from ..extensions import db
-from ..programme.models import Organisation
+from ..programme.models import Organisation, OrganisationKind
 from . import services
+from .export import as_csv, as_xlsx
 from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
-from .models import Registration, RegistrationStatus
+from .models import AttendanceMode, Registration, RegistrationStatus
 from .views import register_from_form
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/gestione")
@@ -46,12 +47,28 @@ def set_organisation_choices(form):
     form.organisation.choices = [SelectChoice("", "—")] + [SelectChoice(str(o.id), o.name) for o in organisations]
 
 
+def list_filters():
+    """The list's filters from the query string; unknown values are ignored."""
+    def choice(enum_class, name):
+        try:
+            return enum_class(request.args.get(name)) if request.args.get(name) else None
+        except ValueError:
+            return None
+
+    return dict(search=(request.args.get("q") or "").strip()[:100] or None,
+                mode=choice(AttendanceMode, "modalita"), status=choice(RegistrationStatus, "stato"),
+                organisation_kind=choice(OrganisationKind, "tipo_ente"))
+
+
 def render(event, status=200, **forms):
-    registrations = services.registrations_of(event)
-    positions = {r.id: services.waiting_position(r) for r in registrations if r.status.value == "waiting"}
+    filters = list_filters()
+    registrations = services.registrations_of(event, **filters)
     return render_template("registration/manage_list.html", event=event, registrations=registrations,
-                           counts=services.counts(event), positions=positions,
-                           cancel_form=CancelForm(), organisations=db.session.scalars(
+                           counts=services.counts(event), positions=services.waiting_positions(event),
+                           filters=filters, modes=services.offered_modes(event),
+                           statuses=list(RegistrationStatus), kinds=list(OrganisationKind),
+                           action_form=CancelForm(),
+                           organisations=db.session.scalars(
                                db.select(Organisation.name).order_by(Organisation.name)).all(),
                            **forms_for(event, **forms)), status
 
@@ -127,10 +144,60 @@ def message(event_id):
     return render(event, 422, message_form=form)
 
 
-@bp.route("/iscrizioni/<int:registration_id>/annulla", methods=["POST"])
-def cancel(registration_id):
-    registration = db.session.get(Registration, registration_id) or abort(404)
-    if CancelForm().validate_on_submit():
-        services.cancel(registration)
-        flash(_("Iscrizione di %(name)s annullata.", name=registration.person.full_name), "success")
-    return redirect(url_for(".registrations", event_id=registration.event_id))
+def registration_or_404(registration_id):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def back_to_list(registration):
+    return redirect(url_for(".registrations", event_id=registration.event_id, **request.args))
+
+
+def registration_action(change, done_message):
+    """A POST on one registration: run the change, say what happened, go back to the list."""
+    def view(registration_id):
+        registration = registration_or_404(registration_id)
+        if CancelForm().validate_on_submit():
+            try:
+                change(registration)
+                flash(done_message() % {"name": registration.person.full_name}, "success")
+            except DomainError as error:
+                db.session.rollback()
+                flash(error.message, "error")
+        return back_to_list(registration)
+    return view
+
+
+def switch(registration):
+    other = next(m for m in services.offered_modes(registration.event) if m is not registration.mode)
+    services.switch_mode(registration, other)
+
+
+ACTIONS = {
+    "annulla": (services.cancel, lambda: _("Iscrizione di %(name)s annullata.")),
+    "reinvia": (services.resend, lambda: _("E-mail inviata di nuovo a %(name)s.")),
+    "promuovi": (services.promote, lambda: _("%(name)s è confermato: la modalità ha un posto in più.")),
+    "cambia-modalita": (switch, lambda: _("Modalità di %(name)s cambiata.")),
+}
+for action, (change, message) in ACTIONS.items():
+    bp.add_url_rule(f"/iscrizioni/<int:registration_id>/{action}", f"registration_{action.replace('-', '_')}",
+                    registration_action(change, message), methods=["POST"])
+
+
+@bp.route("/eventi/<int:event_id>/iscritti.<fmt>")
+def export(event_id, fmt):
+    event = event_or_404(event_id)
+    registrations = services.registrations_of(event, **list_filters())
+    positions = services.waiting_positions(event)
+    filename = f"iscritti-evento-{event.id}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = as_csv(registrations, positions), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = as_xlsx(registrations, positions, event.title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    return body, 200, {"Content-Type": mimetype,
+                       "Content-Disposition": f'attachment; filename="{filename}"'}

@@ -1,8 +1,10 @@
 """People and their registrations to events."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 
 from ..db_types import EnumText, LabelledEnum, UTCDateTime, utcnow
 from ..extensions import db
+from ..search import search_key
 
 
 class AttendanceMode(LabelledEnum):
@@ -40,6 +42,8 @@ class Person(db.Model):
     role = db.Column(db.String(200))
     #: the municipality a person works for or represents, when relevant
     municipality = db.Column(db.String(100))
+    #: "first last last first", without case, accents or apostrophes, for search
+    search_name = db.Column(db.String(420), nullable=False, default="", index=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -51,6 +55,12 @@ class Person(db.Model):
 
     def __str__(self):
         return self.full_name
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _person_search_name(mapper, connection, person):
+    person.search_name = search_key(person.first_name, person.last_name, person.first_name)
 
 
 class Registration(db.Model):

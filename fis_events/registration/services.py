@@ -18,6 +18,8 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..programme.models import Organisation
+from ..search import search_key
 from .emails import queue_invitation_email, queue_registration_email
 from .models import AttendanceMode, Invitation, Person, Registration, RegistrationStatus
 
@@ -114,6 +116,19 @@ def waiting_position(registration):
                    db.and_(Registration.waiting_since == registration.waiting_since,
                            Registration.id < registration.id))))
     return ahead + 1
+
+
+def waiting_positions(event):
+    """{registration id: position} for everyone waiting at an event, in one query."""
+    waiting = db.session.execute(
+        db.select(Registration.id, Registration.mode).filter_by(
+            event_id=event.id, status=RegistrationStatus.WAITING)
+        .order_by(Registration.waiting_since, Registration.id)).all()
+    seen, positions = {}, {}
+    for registration_id, mode in waiting:
+        seen[mode] = seen.get(mode, 0) + 1
+        positions[registration_id] = seen[mode]
+    return positions
 
 
 def _check_mode(event, mode):
@@ -322,11 +337,52 @@ def organisation_emails(organisation):
                                       Person.email.is_not(None)).order_by(Person.email)).all()
 
 
-def registrations_of(event):
-    return db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id)
-        .options(selectinload(Registration.person).selectinload(Person.organisation))
-        .order_by(Registration.status, Registration.waiting_since, Registration.created_at)).all()
+def registrations_of(event, search=None, mode=None, status=None, organisation_kind=None):
+    """The event's registrations for the organisers' list, filtered; waiting ones in line order."""
+    query = (db.select(Registration).join(Registration.person)
+             .outerjoin(Organisation, Person.organisation_id == Organisation.id)
+             .where(Registration.event_id == event.id)
+             .options(selectinload(Registration.person).selectinload(Person.organisation)))
+    if search and search_key(search):
+        pattern = f"%{search_key(search)}%"
+        query = query.where(db.or_(Person.search_name.like(pattern), Person.email.like(pattern),
+                                   Organisation.search_name.like(pattern)))
+    if mode is not None:
+        query = query.where(Registration.mode == mode)
+    if status is not None:
+        query = query.where(Registration.status == status)
+    if organisation_kind is not None:
+        query = query.where(Organisation.kind == organisation_kind)
+    return db.session.scalars(query.order_by(
+        Registration.status, Registration.waiting_since, Person.last_name, Person.first_name)).all()
+
+
+def resend(registration):
+    """Send the participant their current confirmation (or waiting-list notice) again."""
+    kind = {RegistrationStatus.CONFIRMED: "confirmed", RegistrationStatus.WAITING: "waiting",
+            RegistrationStatus.CANCELLED: "cancelled"}[registration.status]
+    queue_registration_email(kind, registration, position=waiting_position(registration))
+    db.session.commit()
+
+
+def promote(registration):
+    """An organiser confirms this waiting person now: the mode gets one more seat for them, so
+    the capacity still holds and nobody else's place changes."""
+    lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status is not RegistrationStatus.WAITING:
+        db.session.rollback()
+        raise DomainError(_("Solo chi è in lista d'attesa può essere promosso."))
+    event = registration.event
+    if not has_free_seat(event, registration.mode):
+        if registration.mode is AttendanceMode.IN_PERSON:
+            event.capacity_in_person += 1
+        else:
+            event.capacity_remote += 1
+    registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
+    queue_registration_email("promoted", registration)
+    db.session.commit()
+    return registration
 
 
 def counts(event):
