@@ -11,8 +11,10 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ERROR_CODES = {
     400: ("bad_request", _l("Richiesta non valida.")),
+    401: ("unauthorized", _l("Accesso richiesto.")),
     403: ("forbidden", _l("Accesso non consentito.")),
     404: ("not_found", _l("Risorsa non trovata.")),
+    413: ("too_large", _l("Richiesta troppo grande.")),
     405: ("method_not_allowed", _l("Metodo non consentito per questo indirizzo.")),
     429: ("too_many_requests", _l("Troppe richieste in poco tempo: riprova tra qualche minuto.")),
     500: ("server_error", _l("Errore interno: riprova tra qualche istante.")),
@@ -60,13 +62,17 @@ def register_blueprints(app):
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
+    from .checkin.api import bp as checkin_api_bp
+    from .checkin.views import bp as checkin_bp
+    from .checkin.views import manage_bp as checkin_manage_bp
     from .participation.manage import bp as participation_manage_bp
     from .registration.manage import bp as registration_manage_bp
     from .registration.views import bp as registration_bp
     from .site.views import bp as site_bp
 
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
-               registration_manage_bp, participation_manage_bp, api_bp):
+               registration_manage_bp, participation_manage_bp, checkin_bp, checkin_manage_bp,
+               api_bp, checkin_api_bp):
         app.register_blueprint(bp)
 
 
@@ -80,7 +86,7 @@ def register_errorhandlers(app):
         return render_template("errors/error.html", code=code,
                                reason=getattr(error, "description", None)), code
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 401, 403, 404, 405, 413, 429, 500):
         app.errorhandler(code)(render_error)
 
 

@@ -5,3 +5,4 @@ from .programme.models import Organisation, Phase, Programme  # noqa: F401
 from .notify.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from .participation.models import Attendance, RemoteJoinClick  # noqa: F401
 from .registration.models import Invitation, Person, Registration  # noqa: F401
+from .checkin.models import CheckinDevice, DevicePairing, Scan, StaffAssignment  # noqa: F401

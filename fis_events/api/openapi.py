@@ -4,6 +4,7 @@ OpenAPI 3.1 schemas are plain JSON Schema 2020-12, so the tests validate real re
 against them with jsonschema; every object forbids undeclared fields, so the document
 cannot fall behind serializers.py unnoticed.
 """
+from ..checkin import openapi as checkin_openapi
 from ..events.models import AgendaItemKind, EventKind, EventStatus
 
 SCHEMA_REF = "#/components/schemas/"
@@ -120,6 +121,7 @@ def openapi_document():
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
+            **checkin_openapi.paths(),
             "/events": {"get": {
                 "operationId": "listEvents",
                 "summary": "Elenco degli eventi pubblici",
@@ -156,5 +158,5 @@ def openapi_document():
                 },
             }},
         },
-        "components": {"schemas": schemas()},
+        "components": {"schemas": {**schemas(), **checkin_openapi.schemas()}},
     }

@@ -163,13 +163,13 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
     """Register a person; returns (registration, outcome) with outcome 'confirmed', 'waiting'
     or 'already_registered' (then nothing changes but the person gets their link again).
 
-    `organisation` is an Organisation or None; source 'organiser' skips the window and the
-    invitation check (organisers register people directly).
+    `organisation` is an Organisation or None; sources 'organiser' and 'walk_in' skip the window
+    and the invitation check (organisers and door staff register people directly).
     """
     email = normalise_email(email)
     first_name, last_name = _clean_name(first_name, "first_name"), _clean_name(last_name, "last_name")
     _check_mode(event, mode)
-    if source != "organiser":
+    if source not in ("organiser", "walk_in"):
         state = registration_state(event)
         if state != "open":
             raise DomainError(REGISTRATION_CLOSED[state]())

@@ -192,8 +192,8 @@ def test_every_answer_matches_the_document(client, demo, genova_id, make_event):
         response = client.get(url)
         validate(doc, path, response)
         checked.add((path, str(response.status_code)))
-    declared = {(path, status) for path, item in doc["paths"].items()
-                for status in item["get"]["responses"]}
+    declared = {(path, status) for path, item in doc["paths"].items() if "/checkin/" not in path
+                for status in item["get"]["responses"]}  # check-in answers: tests/checkin
     assert checked == declared
 
 

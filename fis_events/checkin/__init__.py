@@ -1,0 +1,1 @@
+"""Door check-in: scans, search, walk-ins, staff and paired devices, offline data."""

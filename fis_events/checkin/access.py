@@ -1,0 +1,18 @@
+"""Who may check people in at an event: organisers, its assigned door staff, its paired devices."""
+from flask import abort, request
+from flask_login import current_user
+
+from .services import device_for, user_may_check_in
+
+DEVICE_COOKIE = "fis_device_{event_id}"
+
+
+def checkin_actor(event):
+    """(user, device) allowed at this event's door; 403 for anyone else, 401 for nobody."""
+    device = device_for(event, request.cookies.get(DEVICE_COOKIE.format(event_id=event.id)))
+    user = current_user if current_user.is_authenticated else None
+    if user is not None and user_may_check_in(user, event):
+        return user, device
+    if device is not None:
+        return None, device
+    abort(403 if user is not None else 401)

@@ -1,0 +1,203 @@
+"""Check-in JSON API under /api/v1/events/<id>/checkin/ (in the OpenAPI document)."""
+from datetime import datetime
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+
+from ..errors import DomainError
+from ..events.services import get_event
+from ..extensions import db
+from ..i18n import long_date, short_time
+from ..programme.models import Organisation, OrganisationKind
+from ..registration.models import AttendanceMode, Registration
+from . import services
+from .access import checkin_actor
+
+bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<int:event_id>/checkin")
+
+
+def message_for(outcome):
+    """The sentence the door shows, in the staff's language."""
+    reg = outcome.registration
+    if outcome.reason == "ok":
+        return _("OK: %(name)s", name=reg.person.full_name)
+    if outcome.reason == "already_checked_in":
+        first = outcome.first_scan
+        when = short_time(outcome.attendance.recorded_at)
+        where = ", ".join(x for x in (
+            (first.door or (first.device.name if first.device else None)) if first else None,
+            short_name(first.user) if first and first.user else None) if x)
+        return _("Già entrato alle %(time)s", time=when) + (f" ({where})" if where else "")
+    if outcome.reason == "other_event":
+        event = reg.event
+        return _("Iscrizione a un altro evento: «%(title)s», %(date)s", title=event.title,
+                 date=long_date(event.starts_at))
+    return {
+        "unknown": _("Codice sconosciuto: nessuna iscrizione corrisponde."),
+        "cancelled": _("Iscrizione annullata."),
+        "waiting_list": _("Ancora in lista d'attesa: non ha un posto confermato."),
+        "not_today": _("L'evento non è oggi."),
+        "invalid_format": _("Non è un codice di fis-events."),
+    }[outcome.reason]
+
+
+def short_name(user):
+    """"Maria R.": enough for colleagues at the door, no more."""
+    parts = user.name.split()
+    return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else user.name
+
+
+def outcome_data(event, outcome):
+    reg = outcome.registration
+    data = {"result": outcome.reason, "message": message_for(outcome), "replayed": outcome.replayed,
+            "scan_id": outcome.scan.id}
+    if reg is not None and outcome.reason not in ("unknown", "invalid_format"):
+        person = reg.person
+        data["person"] = {"registration_id": reg.id, "name": person.full_name,
+                          "organisation": person.organisation.name if person.organisation else None,
+                          "mode": reg.mode.value}
+    if outcome.reason == "already_checked_in" and outcome.attendance is not None:
+        data["previous"] = {"at": outcome.attendance.recorded_at.isoformat(),
+                            "door": outcome.attendance.device}
+    if outcome.reason == "other_event":
+        data["other_event"] = {"id": reg.event.id, "title": reg.event.title,
+                               "starts_at": reg.event.starts_at.isoformat()}
+    data["counts"] = services.counts(event)
+    return data
+
+
+def event_and_actor(event_id):
+    event = get_event(event_id)
+    if event is None:
+        abort(404)
+    user, device = checkin_actor(event)
+    return event, user, device
+
+
+def body():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400)
+    return data
+
+
+def parse_time(value):
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise DomainError(_("Orario non valido."), field="client_time") from None
+    if moment.tzinfo is None:
+        raise DomainError(_("Orario senza fuso orario."), field="client_time")
+    return moment
+
+
+@bp.errorhandler(DomainError)
+def refused(error):
+    return jsonify(error={"code": "invalid", "field": error.field, "message": error.message}), 422
+
+
+@bp.route("/scan", methods=["POST"])
+def scan(event_id):
+    event, user, device = event_and_actor(event_id)
+    data = body()
+    outcome = services.decide_scan(event, str(data.get("payload", ""))[:500], str(data.get("nonce", "")),
+                                   client_time=parse_time(data.get("client_time")), device=device,
+                                   user=user, door=data.get("door"))
+    return jsonify(outcome_data(event, outcome))
+
+
+@bp.route("/sync", methods=["POST"])
+def sync(event_id):
+    """Scans decided offline, in the order they were made; answered one by one."""
+    event, user, device = event_and_actor(event_id)
+    scans = body().get("scans")
+    if not isinstance(scans, list) or len(scans) > 1000:
+        abort(400)
+    results = []
+    for item in sorted((s for s in scans if isinstance(s, dict)), key=lambda s: str(s.get("client_time", ""))):
+        outcome = services.decide_scan(event, str(item.get("payload", ""))[:500], str(item.get("nonce", "")),
+                                       client_time=parse_time(item.get("client_time")), device=device,
+                                       user=user, door=item.get("door"), offline=True)
+        results.append({"nonce": item.get("nonce"), **outcome_data(event, outcome)})
+    return jsonify(results=results, counts=services.counts(event))
+
+
+@bp.route("/search")
+def search(event_id):
+    event, _user, _device = event_and_actor(event_id)
+    found = services.search(event, request.args.get("q", "")[:100])
+    present = services.attendances_by_registration(event, [r.id for r in found])
+    return jsonify(results=[{
+        "registration_id": r.id, "name": r.person.full_name,
+        "organisation": r.person.organisation.name if r.person.organisation else None,
+        "email": r.person.email, "mode": r.mode.value, "status": r.status.value,
+        "checked_in_at": present[r.id].recorded_at.isoformat() if r.id in present else None,
+    } for r in found])
+
+
+@bp.route("/counts")
+def counts(event_id):
+    event, _user, _device = event_and_actor(event_id)
+    return jsonify(services.counts(event))
+
+
+def registration_of(event, data):
+    registration = db.session.get(Registration, data.get("registration_id")) if isinstance(
+        data.get("registration_id"), int) else None
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+@bp.route("/manual", methods=["POST"])
+def manual(event_id):
+    event, user, device = event_and_actor(event_id)
+    data = body()
+    outcome = services.manual_checkin(event, registration_of(event, data), str(data.get("nonce", "")),
+                                      user=user, device=device, door=data.get("door"))
+    return jsonify(outcome_data(event, outcome))
+
+
+@bp.route("/undo", methods=["POST"])
+def undo(event_id):
+    event, user, device = event_and_actor(event_id)
+    data = body()
+    services.undo_checkin(event, registration_of(event, data), user=user, device=device,
+                          door=data.get("door"))
+    return jsonify(result="undone", counts=services.counts(event))
+
+
+@bp.route("/walk-in", methods=["POST"])
+def walk_in(event_id):
+    from ..accounts.models import Role
+
+    event, user, device = event_and_actor(event_id)
+    data = body()
+    try:
+        mode = AttendanceMode(data.get("mode"))
+    except ValueError:
+        raise DomainError(_("Scegli la modalità."), field="mode") from None
+    organisation = None
+    if data.get("organisation"):
+        from ..events.services import find_or_create_organisation
+
+        name = str(data["organisation"])[:200]
+        organisation = db.session.scalar(db.select(Organisation).filter_by(name=name)) or \
+            find_or_create_organisation(name, OrganisationKind.ALTRO)
+    override = bool(data.get("override")) and user is not None and user.has_role(Role.ADMIN, Role.ORGANISER)
+    registration, outcome = services.walk_in(
+        event, email=str(data.get("email", ""))[:254], first_name=str(data.get("first_name", ""))[:100],
+        last_name=str(data.get("last_name", ""))[:100], mode=mode, organisation=organisation,
+        role=str(data.get("role", ""))[:200] or None, user=user, device=device,
+        door=data.get("door"), override=override)
+    return jsonify(outcome_data(event, outcome))
+
+
+@bp.route("/offline")
+def offline(event_id):
+    event, _user, _device = event_and_actor(event_id)
+    response = jsonify(services.offline_data(event))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
