@@ -10,6 +10,7 @@ bp = Blueprint("site", __name__)
 # Only these folders of node_modules are served, never the whole tree.
 VENDOR_DIRS = {
     "bootstrap-italia": "bootstrap-italia/dist",
+    "jsqr": "jsqr/dist",
 }
 
 
