@@ -23,7 +23,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d translations >/dev/null
 
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium poppler-utils; }
 
 run: install
 	$(BIN)/flask db upgrade

@@ -62,6 +62,7 @@ def register_blueprints(app):
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
+    from .badges.views import bp as badges_bp
     from .checkin.api import bp as checkin_api_bp
     from .checkin.views import bp as checkin_bp
     from .checkin.views import manage_bp as checkin_manage_bp
@@ -72,7 +73,7 @@ def register_blueprints(app):
 
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
                registration_manage_bp, participation_manage_bp, checkin_bp, checkin_manage_bp,
-               api_bp, checkin_api_bp):
+               badges_bp, api_bp, checkin_api_bp):
         app.register_blueprint(bp)
 
 

@@ -98,7 +98,7 @@ class PdfReader:
         html = subprocess.run([_poppler("pdftotext"), "-bbox", "-enc", "UTF-8", str(path), "-"],
                               check=True, capture_output=True, text=True).stdout
         pages = []
-        for page in re.findall(r"<page[^>]*>(.*?)</page>", html, re.S):
+        for page in re.findall(r"<page[^>]*>(.*?)</page>", html, re.DOTALL):
             pages.append([Word(unescape(text), float(x0), float(y0), float(x1), float(y1))
                           for x0, y0, x1, y1, text in re.findall(
                               r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '

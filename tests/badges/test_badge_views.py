@@ -25,8 +25,8 @@ def crowd(app_ctx, badge_event, enrol):
     db.session.commit()
     waiting = enrol(event, "Walter", "Attesa")
     assert waiting.status.value == "waiting"
-    return dict(event=event, in_order=[person_a, person_b, person_c, remote_a, remote_b],
-                waiting=waiting, cancelled=cancelled)
+    return {"event": event, "in_order": [person_a, person_b, person_c, remote_a, remote_b],
+            "waiting": waiting, "cancelled": cancelled}
 
 
 def test_organiser_gets_the_events_badges_in_person_first_by_surname(client, auth, crowd, pdf_reader):
