@@ -43,6 +43,7 @@ test-fast: install
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/registration.py
+	$(BIN)/python bench/checkin.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/fis-events.sqlite

@@ -9,7 +9,8 @@ DEVICE_COOKIE = "fis_device_{event_id}"
 
 def checkin_actor(event):
     """(user, device) allowed at this event's door; 403 for anyone else, 401 for nobody."""
-    device = device_for(event, request.cookies.get(DEVICE_COOKIE.format(event_id=event.id)))
+    cookie = request.cookies.get(DEVICE_COOKIE.format(event_id=event.id))
+    device = device_for(event, cookie) if cookie else None
     user = current_user if current_user.is_authenticated else None
     if user is not None and user_may_check_in(user, event):
         return user, device

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from ..errors import DomainError
-from ..events.services import get_event
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..i18n import long_date, short_time
 from ..programme.models import Organisation, OrganisationKind
@@ -18,20 +18,19 @@ bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<int:event_id
 
 def message_for(outcome):
     """The sentence the door shows, in the staff's language."""
-    reg = outcome.registration
+    summary = outcome.summary
     if outcome.reason == "ok":
-        return _("OK: %(name)s", name=reg.person.full_name)
+        return _("OK: %(name)s", name=summary["person"]["name"])
     if outcome.reason == "already_checked_in":
-        first = outcome.first_scan
-        when = short_time(outcome.attendance.recorded_at)
-        where = ", ".join(x for x in (
-            (first.door or (first.device.name if first.device else None)) if first else None,
-            short_name(first.user) if first and first.user else None) if x)
-        return _("Già entrato alle %(time)s", time=when) + (f" ({where})" if where else "")
+        previous = summary.get("previous") or {}
+        where = ", ".join(x for x in (previous.get("door"), short_name(previous.get("by"))) if x)
+        text = _("Già entrato alle %(time)s", time=short_time(previous["at"])) if previous.get("at") \
+            else _("Già entrato")
+        return text + (f" ({where})" if where else "")
     if outcome.reason == "other_event":
-        event = reg.event
-        return _("Iscrizione a un altro evento: «%(title)s», %(date)s", title=event.title,
-                 date=long_date(event.starts_at))
+        other = summary["other_event"]
+        return _("Iscrizione a un altro evento: «%(title)s», %(date)s", title=other["title"],
+                 date=long_date(other["starts_at"]))
     return {
         "unknown": _("Codice sconosciuto: nessuna iscrizione corrisponde."),
         "cancelled": _("Iscrizione annullata."),
@@ -41,34 +40,30 @@ def message_for(outcome):
     }[outcome.reason]
 
 
-def short_name(user):
+def short_name(name):
     """"Maria R.": enough for colleagues at the door, no more."""
-    parts = user.name.split()
-    return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else user.name
+    parts = (name or "").split()
+    return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else (name or None)
 
 
-def outcome_data(event, outcome):
-    reg = outcome.registration
+def outcome_data(event_id, outcome):
+    summary = outcome.summary
     data = {"result": outcome.reason, "message": message_for(outcome), "replayed": outcome.replayed,
-            "scan_id": outcome.scan.id}
-    if reg is not None and outcome.reason not in ("unknown", "invalid_format"):
-        person = reg.person
-        data["person"] = {"registration_id": reg.id, "name": person.full_name,
-                          "organisation": person.organisation.name if person.organisation else None,
-                          "mode": reg.mode.value}
-    if outcome.reason == "already_checked_in" and outcome.attendance is not None:
-        data["previous"] = {"at": outcome.attendance.recorded_at.isoformat(),
-                            "door": outcome.attendance.device}
-    if outcome.reason == "other_event":
-        data["other_event"] = {"id": reg.event.id, "title": reg.event.title,
-                               "starts_at": reg.event.starts_at.isoformat()}
-    data["counts"] = services.counts(event)
+            "scan_id": summary["scan_id"]}
+    if "person" in summary:
+        data["person"] = summary["person"]
+    if "previous" in summary:
+        data["previous"] = {"at": summary["previous"]["at"].isoformat(), "door": summary["previous"]["door"]}
+    if "other_event" in summary:
+        other = summary["other_event"]
+        data["other_event"] = {**other, "starts_at": other["starts_at"].isoformat()}
+    data["counts"] = services.counts(event_id)
     return data
 
 
 def event_and_actor(event_id):
-    event = get_event(event_id)
-    if event is None:
+    event = db.session.get(Event, event_id)
+    if event is None or event.status is not EventStatus.PUBLISHED:
         abort(404)
     user, device = checkin_actor(event)
     return event, user, device
@@ -105,7 +100,7 @@ def scan(event_id):
     outcome = services.decide_scan(event, str(data.get("payload", ""))[:500], str(data.get("nonce", "")),
                                    client_time=parse_time(data.get("client_time")), device=device,
                                    user=user, door=data.get("door"))
-    return jsonify(outcome_data(event, outcome))
+    return jsonify(outcome_data(event_id, outcome))
 
 
 @bp.route("/sync", methods=["POST"])
@@ -120,8 +115,8 @@ def sync(event_id):
         outcome = services.decide_scan(event, str(item.get("payload", ""))[:500], str(item.get("nonce", "")),
                                        client_time=parse_time(item.get("client_time")), device=device,
                                        user=user, door=item.get("door"), offline=True)
-        results.append({"nonce": item.get("nonce"), **outcome_data(event, outcome)})
-    return jsonify(results=results, counts=services.counts(event))
+        results.append({"nonce": item.get("nonce"), **outcome_data(event_id, outcome)})
+    return jsonify(results=results, counts=services.counts(event_id))
 
 
 @bp.route("/search")
@@ -140,7 +135,7 @@ def search(event_id):
 @bp.route("/counts")
 def counts(event_id):
     event, _user, _device = event_and_actor(event_id)
-    return jsonify(services.counts(event))
+    return jsonify(services.counts(event_id))
 
 
 def registration_of(event, data):
@@ -157,7 +152,7 @@ def manual(event_id):
     data = body()
     outcome = services.manual_checkin(event, registration_of(event, data), str(data.get("nonce", "")),
                                       user=user, device=device, door=data.get("door"))
-    return jsonify(outcome_data(event, outcome))
+    return jsonify(outcome_data(event_id, outcome))
 
 
 @bp.route("/undo", methods=["POST"])
@@ -166,7 +161,7 @@ def undo(event_id):
     data = body()
     services.undo_checkin(event, registration_of(event, data), user=user, device=device,
                           door=data.get("door"))
-    return jsonify(result="undone", counts=services.counts(event))
+    return jsonify(result="undone", counts=services.counts(event_id))
 
 
 @bp.route("/walk-in", methods=["POST"])
@@ -192,7 +187,7 @@ def walk_in(event_id):
         last_name=str(data.get("last_name", ""))[:100], mode=mode, organisation=organisation,
         role=str(data.get("role", ""))[:200] or None, user=user, device=device,
         door=data.get("door"), override=override)
-    return jsonify(outcome_data(event, outcome))
+    return jsonify(outcome_data(event_id, outcome))
 
 
 @bp.route("/offline")

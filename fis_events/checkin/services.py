@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..db_types import utcnow
 from ..errors import DomainError
@@ -44,14 +44,16 @@ DEVICE_GRACE = timedelta(hours=12)
 
 @dataclass
 class ScanOutcome:
+    """The decision, with what the door shows copied out as plain values before the commit."""
+
     reason: str
     scan: Scan
     registration: Registration = None
     attendance: Attendance = None
-    #: the first scan that let this person in, for "già entrato alle 15.02 (porta 2, Maria R.)"
-    first_scan: Scan = None
     replayed: bool = False
-    details: dict = field(default_factory=dict)
+    #: person (name, organisation, mode, registration_id), previous (at, door, by),
+    #: other_event (id, title, starts_at)
+    summary: dict = field(default_factory=dict)
 
 
 def parse_payload(payload):
@@ -69,17 +71,12 @@ def is_event_day(event, moment):
 
 
 def _registration_for(token):
-    registration = db.session.scalar(db.select(Registration).where(Registration.qr_token == token))
+    registration = db.session.scalar(
+        db.select(Registration).where(Registration.qr_token == token)
+        .options(joinedload(Registration.person).joinedload(Person.organisation)))
     if registration is None or not hmac.compare_digest(registration.qr_token, token):
         return None
     return registration
-
-
-def _replay(scan):
-    registration = scan.registration
-    attendance = find_attendance(scan.event_id, registration.person_id) if registration else None
-    return ScanOutcome(scan.result, scan, registration, attendance,
-                       first_scan=first_scan_of(attendance), replayed=True)
 
 
 def first_scan_of(attendance):
@@ -91,9 +88,39 @@ def first_scan_of(attendance):
         .order_by(Scan.client_time, Scan.id).limit(1))
 
 
+def _summarise(outcome):
+    registration = outcome.registration
+    if registration is None or outcome.reason in ("unknown", "invalid_format"):
+        return
+    person = registration.person
+    outcome.summary["person"] = {
+        "registration_id": registration.id, "name": person.full_name,
+        "organisation": person.organisation.name if person.organisation else None,
+        "mode": registration.mode.value}
+    if outcome.reason == "already_checked_in" and outcome.attendance is not None:
+        first = first_scan_of(outcome.attendance)
+        outcome.summary["previous"] = {
+            "at": outcome.attendance.recorded_at, "door": outcome.attendance.device,
+            "by": first.user.name if first is not None and first.user is not None else None}
+    if outcome.reason == "other_event":
+        event = registration.event
+        outcome.summary["other_event"] = {"id": event.id, "title": event.title,
+                                          "starts_at": event.starts_at}
+
+
+def _replay(scan):
+    registration = scan.registration
+    attendance = find_attendance(scan.event_id, registration.person_id) if registration else None
+    outcome = ScanOutcome(scan.result, scan, registration, attendance, replayed=True)
+    _summarise(outcome)
+    outcome.summary["scan_id"] = scan.id
+    return outcome
+
+
 def decide_scan(event, payload, nonce, client_time=None, device=None, user=None, door=None,
                 offline=False, now=None):
-    """Decide one scan at the door of `event` and log it. Safe to call again with the same nonce."""
+    """Decide one scan at the door of `event` and log it. Safe to call again with the same nonce:
+    the scan row is written last, and a concurrent twin's unique nonce makes this one replay."""
     now = now or utcnow()
     if not nonce or len(nonce) > 64:
         raise DomainError(_("Manca l'identificativo della scansione."), field="nonce")
@@ -102,15 +129,7 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
         return _replay(existing)
     when = client_time if (offline and client_time) else now
     scan = Scan(event_id=event.id, nonce=nonce, client_time=client_time or now, server_time=now,
-                offline=offline, device=device, user=user, door=(door or "")[:50] or None,
-                result="invalid_format")
-    try:
-        with db.session.begin_nested():  # the nonce's row first: a concurrent twin waits, then replays
-            db.session.add(scan)
-    except IntegrityError:
-        db.session.rollback()
-        return _replay(db.session.scalar(db.select(Scan).filter_by(nonce=nonce)))
-
+                offline=offline, device=device, user=user, door=(door or "")[:50] or None)
     outcome = ScanOutcome("invalid_format", scan)
     token = parse_payload(payload)
     registration = _registration_for(token) if token else None
@@ -122,7 +141,6 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
         scan.registration = outcome.registration = registration
         if registration.event_id != event.id:
             outcome.reason = "other_event"
-            outcome.details["event"] = registration.event
         elif registration.status is RegistrationStatus.CANCELLED:
             outcome.reason = "cancelled"
         elif registration.status is RegistrationStatus.WAITING:
@@ -130,15 +148,23 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
         elif not is_event_day(event, when):
             outcome.reason = "not_today"
         else:
-            _admit(outcome, event, registration, when, device, user)
+            _admit(outcome, event, registration, when, user)
     scan.result = outcome.reason
     if device is not None:
         device.last_used_at = now
+    try:
+        with db.session.begin_nested():
+            db.session.add(scan)
+    except IntegrityError:  # the same nonce, decided a moment ago by a retried twin request
+        db.session.rollback()
+        return _replay(db.session.scalar(db.select(Scan).filter_by(nonce=nonce)))
+    _summarise(outcome)
+    outcome.summary["scan_id"] = scan.id
     db.session.commit()
     return outcome
 
 
-def _admit(outcome, event, registration, when, device, user):
+def _admit(outcome, event, registration, when, user):
     attendance, created = record_attendance(
         event, registration.person, registration.mode, AttendanceSource.QR_SCAN,
         registration=registration, recorded_by=user, device=_device_label(outcome.scan), at=when)
@@ -157,7 +183,6 @@ def _admit(outcome, event, registration, when, device, user):
         outcome.reason = "ok"
         return
     outcome.reason = "already_checked_in"
-    outcome.first_scan = first_scan_of(attendance)
 
 
 def _device_label(scan):
@@ -231,15 +256,15 @@ def walk_in(event, *, email, first_name, last_name, mode, organisation=None, rol
     return registration, result
 
 
-def counts(event):
+def counts(event_id):
     """Checked in / expected, per mode: what the scanner and the organisers watch."""
     expected = dict(db.session.execute(
         db.select(Registration.mode, func.count(Registration.id))
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
         .group_by(Registration.mode)).all())
     present = dict(db.session.execute(
         db.select(Attendance.mode, func.count(Attendance.id))
-        .where(Attendance.event_id == event.id).group_by(Attendance.mode)).all())
+        .where(Attendance.event_id == event_id).group_by(Attendance.mode)).all())
     return {mode.value: {"checked_in": present.get(mode, 0), "expected": expected.get(mode, 0)}
             for mode in AttendanceMode}
 

@@ -67,7 +67,7 @@ def scanner(event_id):
     except Unauthorized:
         return redirect(url_for("accounts.login", next=request.path))
     return render_template("checkin/scanner.html", event=event, user=user, device=device,
-                           counts=services.counts(event))
+                           counts=services.counts(event.id))
 
 
 @bp.route("/sw.js")
@@ -130,7 +130,7 @@ def door(event_id):
     assigned = db.session.scalars(db.select(User).join(StaffAssignment, StaffAssignment.user_id == User.id)
                                   .where(StaffAssignment.event_id == event.id).order_by(User.name)).all()
     return render_template("checkin/door.html", event=event, form=form, assigned=assigned,
-                           devices=services.devices_of(event), counts=services.counts(event),
+                           devices=services.devices_of(event), counts=services.counts(event.id),
                            now=utcnow())
 
 

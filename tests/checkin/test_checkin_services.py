@@ -26,7 +26,7 @@ def test_ok_then_already_checked_in(today_event, registered):
     assert first.reason == "ok" and first.attendance.source.value == "qr_scan"
     again = scan(event, qr_payload(registration), door="Porta 1")
     assert again.reason == "already_checked_in"
-    assert again.first_scan.door == "Porta 2"
+    assert again.summary["previous"]["door"] == "Porta 2"
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 1
     assert [s.result for s in db.session.scalars(db.select(Scan).order_by(Scan.id))] == \
         ["ok", "already_checked_in"]
@@ -45,7 +45,7 @@ def test_unknown_code(today_event):
 def test_other_event_names_the_event(today_event, registered):
     here, there = today_event(title="Qui"), today_event(title="Altrove")
     outcome = scan(here, qr_payload(registered(there)))
-    assert outcome.reason == "other_event" and outcome.details["event"].title == "Altrove"
+    assert outcome.reason == "other_event" and outcome.summary["other_event"]["title"] == "Altrove"
 
 
 def test_cancelled_and_waiting(today_event, registered):
@@ -146,7 +146,7 @@ def test_counts(today_event, registered):
     people = [registered(event, n) for n in range(3)]
     registered(event, 9, mode=AttendanceMode.REMOTE)
     scan(event, qr_payload(people[0]))
-    assert services.counts(event) == {"in_person": {"checked_in": 1, "expected": 3},
+    assert services.counts(event.id) == {"in_person": {"checked_in": 1, "expected": 3},
                                       "remote": {"checked_in": 0, "expected": 1}}
 
 

@@ -1,0 +1,306 @@
+"""The door scanner in Chromium: a fake camera showing a real badge, the check-in API, offline
+decisions with the sync queue, search with one-tap check-in and undo, walk-ins, accessibility."""
+import re
+from datetime import timedelta
+
+import pytest
+import qrcode
+from PIL import Image
+from playwright.sync_api import expect
+
+from fis_events.accounts.models import Role
+from fis_events.accounts.services import create_user
+from fis_events.checkin.models import Scan
+from fis_events.db_types import utcnow
+from fis_events.events import services as events
+from fis_events.events.models import Event, EventKind
+from fis_events.extensions import db
+from fis_events.participation.models import Attendance
+from fis_events.registration import services as registrations
+from fis_events.registration.models import AttendanceMode
+from fis_events.registration.qr import qr_payload
+from support import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+ORGANISER = "organizzatrice@example.org"
+WIDTH, HEIGHT = 640, 480
+SCAN_TIMEOUT = 15_000  # ms: camera start + decoding + the server's answer, with room to spare
+
+
+# ---- data ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def organiser(app):
+    with app.app_context():
+        create_user(ORGANISER, "Maria Rossi", PASSWORD, Role.ORGANISER)
+        db.session.remove()
+    return ORGANISER
+
+
+def make_event(app, title="Incontro FIS di prova", **fields):
+    """A published event that started an hour ago (registration closed: people are added directly)."""
+    with app.test_request_context():
+        start = utcnow() - timedelta(hours=1)
+        values = dict(title=title, kind=EventKind.PUBLIC_EVENT, starts_at=start,
+                      ends_at=start + timedelta(hours=4), registration_closes_at=start - timedelta(minutes=1),
+                      offers_in_person=True, offers_remote=True, remote_url="https://meet.jit.si/fis-prova")
+        values.update(fields)
+        event = events.create_event(**values)
+        events.publish_event(event)
+        event_id = event.id
+        db.session.remove()
+    return event_id
+
+
+def register(app, event_id, n=1, first_name="Niccolò", last_name=None, mode=AttendanceMode.IN_PERSON):
+    """Registered directly, as an organiser would; returns (registration id, badge payload)."""
+    with app.test_request_context():
+        event = db.session.get(Event, event_id)
+        registration = registrations.register(
+            event, email=f"badge{n}@example.org", first_name=first_name,
+            last_name=last_name or f"D'Angelo {n}", mode=mode, source="organiser")[0]
+        result = registration.id, qr_payload(registration)
+        db.session.remove()
+    return result
+
+
+def attendances(app, event_id):
+    with app.app_context():
+        rows = db.session.scalars(db.select(Attendance).filter_by(event_id=event_id)).all()
+        result = {(a.registration_id, a.device) for a in rows}
+        db.session.remove()
+    return result
+
+
+# ---- a fake camera showing a badge ---------------------------------------------------------
+
+def badge_feed(payload, path):
+    """One-frame Y4M (640x480, 4:2:0) with the badge's QR code in the middle of a white frame."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(payload)
+    code.make(fit=True)
+    matrix = code.get_matrix()  # with the white quiet zone
+    modules = len(matrix)
+    qr = Image.new("L", (modules, modules), 255)
+    qr.putdata([0 if dark else 255 for row in matrix for dark in row])
+    side = int(min(WIDTH, HEIGHT) * 0.6) // modules * modules
+    qr = qr.resize((side, side), Image.NEAREST)
+    frame = Image.new("L", (WIDTH, HEIGHT), 255)
+    frame.paste(qr, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
+    chroma = bytes([128]) * ((WIDTH // 2) * (HEIGHT // 2))
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode() + b"FRAME\n"
+                     + frame.tobytes() + chroma + chroma)
+    return path
+
+
+@pytest.fixture
+def camera(browser_type, browser_type_launch_args, live_server, tmp_path):
+    """camera(payload, door=None): a context in its own Chromium whose camera shows that badge."""
+    browsers = []
+
+    def launch(payload, door=None):
+        feed = badge_feed(payload, tmp_path / f"badge-{len(browsers)}.y4m")
+        args = [*browser_type_launch_args["args"], "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
+        browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+        browsers.append(browser)
+        context = browser.new_context(permissions=["camera"], base_url=live_server)
+        if door:
+            context.add_init_script(f"localStorage.setItem('fis-checkin-door', {door!r})")
+        return context
+
+    yield launch
+    for browser in browsers:
+        browser.close()
+
+
+def login(page, email=ORGANISER):
+    page.goto("/accesso")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    expect(page).not_to_have_url(re.compile(r"/accesso"))
+
+
+def open_scanner(page, event_id):
+    login(page)
+    page.goto(f"/ingresso/eventi/{event_id}")
+    expect(page.locator("#scanner")).to_be_visible()
+
+
+def result_of(page):
+    return page.locator("#scan-result")
+
+
+# ---- tests ---------------------------------------------------------------------------------
+
+def test_camera_scan_lets_the_badge_in_and_a_second_door_sees_it_already_in(app, organiser, camera):
+    event_id = make_event(app)
+    registration_id, payload = register(app, event_id)
+
+    first = camera(payload, door="Porta 1").new_page()
+    open_scanner(first, event_id)
+    result = result_of(first)
+    expect(result).to_have_attribute("data-result", "ok", timeout=SCAN_TIMEOUT)
+    expect(result).to_contain_text("OK")
+    expect(result).to_contain_text("Niccolò D'Angelo 1")
+    expect(result).to_contain_text("in presenza")
+    expect(first.locator('[data-count="in_person"]')).to_have_text("1 / 1")
+    assert attendances(app, event_id) == {(registration_id, "Porta 1")}
+    # Held in front of the camera, the badge stays one scan.
+    first.wait_for_timeout(2000)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Scan.id))) == 1
+        db.session.remove()
+    expect(first.locator("#scan-log li")).to_have_count(1)
+
+    second = camera(payload, door="Porta 2").new_page()
+    open_scanner(second, event_id)
+    result = result_of(second)
+    expect(result).to_have_attribute("data-result", "already_checked_in", timeout=SCAN_TIMEOUT)
+    expect(result).to_contain_text("Già entrato")
+    expect(result).to_contain_text(re.compile(r"Già entrato alle \d\d\.\d\d \(Porta 1, Maria R\.\)"))
+    assert attendances(app, event_id) == {(registration_id, "Porta 1")}
+
+
+def test_camera_scan_of_another_events_badge_is_refused_with_its_title(app, organiser, camera):
+    event_id = make_event(app)
+    other_id = make_event(app, title="Laboratorio sull'innovazione sociale a Napoli")
+    _registration_id, payload = register(app, other_id)
+
+    page = camera(payload).new_page()
+    open_scanner(page, event_id)
+    result = result_of(page)
+    expect(result).to_have_attribute("data-result", "other_event", timeout=SCAN_TIMEOUT)
+    expect(result).to_have_class(re.compile(r"\bis-error\b"))
+    expect(result).to_contain_text("Non ammesso")
+    expect(result).to_contain_text("Laboratorio sull'innovazione sociale a Napoli")
+    assert attendances(app, event_id) == set()
+
+
+def test_offline_scans_are_decided_locally_and_synced_when_the_network_returns(app, organiser, page, context):
+    event_id = make_event(app)
+    badges = [register(app, event_id, n) for n in (1, 2, 3)]
+    open_scanner(page, event_id)
+    # No camera in this browser: said clearly, and the rest of the page works.
+    expect(page.locator("#camera-status")).to_contain_text("codice del badge o la ricerca")
+    expect(page.locator("#scanner")).to_have_attribute("data-offline-ready", "1")
+
+    context.set_offline(True)
+    expect(page.locator("#net-status")).to_contain_text("Non in linea")
+    typed = [badges[0][1], badges[1][1].removeprefix("FISEV1:"), "  " + badges[2][1] + " "]
+    for n, code in enumerate(typed, start=1):
+        page.fill("#manual-code", code)
+        page.press("#manual-code", "Enter")
+        result = result_of(page)
+        expect(result).to_have_attribute("data-result", "ok")
+        expect(result).to_contain_text(f"Niccolò D'Angelo {n}")
+        expect(result).to_contain_text("Deciso senza rete")
+        result.click()  # a tap closes it
+        expect(result).to_be_empty()
+    pending = page.locator("#pending")
+    expect(pending).to_have_attribute("data-pending", "3")
+    expect(pending).to_contain_text("3 scansioni da sincronizzare")
+    # The same badge again, still offline: this device remembers it let them in.
+    page.fill("#manual-code", badges[0][1])
+    page.press("#manual-code", "Enter")
+    expect(result_of(page)).to_have_attribute("data-result", "already_checked_in")
+    expect(pending).to_have_attribute("data-pending", "4")
+    assert attendances(app, event_id) == set()
+
+    context.set_offline(False)
+    expect(pending).to_have_attribute("data-pending", "0", timeout=15_000)
+    expect(page.locator("#sync-note")).to_contain_text("Scansioni sincronizzate: 4.")
+    assert {registration_id for registration_id, _door in attendances(app, event_id)} == {
+        registration_id for registration_id, _payload in badges}
+    expect(page.locator('[data-count="in_person"]')).to_have_text("3 / 3")
+    with app.app_context():
+        scans = db.session.scalars(db.select(Scan).filter_by(event_id=event_id)).all()
+        assert len(scans) == 4 and all(scan.offline for scan in scans)
+        assert sorted(scan.result for scan in scans) == ["already_checked_in", "ok", "ok", "ok"]
+        db.session.remove()
+
+
+def test_service_worker_keeps_the_page_and_its_files(app, organiser, page):
+    event_id = make_event(app)
+    open_scanner(page, event_id)
+    expect(page.locator("#scanner")).to_have_attribute("data-sw-cached", re.compile(r"^[1-9]"), timeout=10_000)
+    cached = page.evaluate("""async () => {
+        const names = await caches.keys();
+        const cache = await caches.open(names.find(n => n.startsWith('fis-checkin-')));
+        return (await cache.keys()).map(r => new URL(r.url).pathname);
+    }""")
+    assert f"/ingresso/eventi/{event_id}" in cached
+    for path in ("/static/js/scanner.js", "/static/css/scanner.css", "/vendor/jsqr/jsQR.js",
+                 "/vendor/bootstrap-italia/css/bootstrap-italia.min.css"):
+        assert path in cached
+    assert not any(path.startswith("/api/") for path in cached)
+
+
+def test_scanner_page_is_accessible_also_with_a_result_shown(app, organiser, page, axe):
+    event_id = make_event(app)
+    _registration_id, payload = register(app, event_id)
+    page.clock.install()
+    open_scanner(page, event_id)
+    expect(page.locator("#scanner")).to_have_attribute("data-offline-ready", "1")
+    axe.assert_no_serious(page)
+    for code, result in ((payload, "ok"), (payload, "already_checked_in"), ("FISEV1:" + "x" * 32, "unknown")):
+        page.fill("#manual-code", code)
+        page.press("#manual-code", "Enter")
+        expect(result_of(page)).to_have_attribute("data-result", result)
+        page.clock.pause_at(page.evaluate("Date.now()") + 10)  # keep the overlay up while axe looks
+        axe.assert_no_serious(page)
+        page.clock.resume()
+        result_of(page).click()
+
+
+def test_search_finds_nicco_and_one_tap_checks_them_in_then_undo(app, organiser, page):
+    event_id = make_event(app)
+    registration_id, _payload = register(app, event_id)
+    register(app, event_id, 2, first_name="Giulia", last_name="Bianchi")
+    open_scanner(page, event_id)
+
+    page.get_by_label("Cerca nome, e-mail o ente").fill("nicco")
+    results = page.locator("#search-results li")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Niccolò D'Angelo 1")
+    expect(results.first).to_contain_text("Non ancora entrato")
+    results.first.get_by_role("button", name="Fai entrare").click()
+    expect(result_of(page)).to_have_attribute("data-result", "ok")
+    expect(result_of(page)).to_contain_text("Niccolò D'Angelo 1")
+    assert {r for r, _door in attendances(app, event_id)} == {registration_id}
+    result_of(page).click()
+    expect(results.first).to_contain_text(re.compile(r"Entrato alle \d\d\.\d\d"))
+    expect(page.locator('[data-count="in_person"]')).to_have_text("1 / 2")
+
+    results.first.get_by_role("button", name="Annulla ingresso").click()
+    expect(results.first).to_contain_text("Annullare l'ingresso di Niccolò D'Angelo 1?")
+    assert attendances(app, event_id)  # nothing undone before the confirmation
+    results.first.get_by_role("button", name="Conferma l'annullamento").click()
+    expect(page.locator("#search-status")).to_contain_text("Ingresso di Niccolò D'Angelo 1 annullato.")
+    expect(results.first).to_contain_text("Non ancora entrato")
+    assert attendances(app, event_id) == set()
+    expect(page.locator('[data-count="in_person"]')).to_have_text("0 / 2")
+
+
+def test_walk_in_refused_when_full_unless_an_organiser_overrides(app, organiser, page):
+    event_id = make_event(app, capacity_in_person=1, offers_remote=False, remote_url=None)
+    register(app, event_id)
+    open_scanner(page, event_id)
+
+    page.get_by_label("Nome", exact=True).fill("Giulia")
+    page.get_by_label("Cognome").fill("Bianchi")
+    page.get_by_label("E-mail", exact=True).fill("giulia.bianchi@example.org")
+    page.get_by_label("Ente o organizzazione").fill("Comune di Catanzaro")
+    page.get_by_role("button", name="Registra e fai entrare").click()
+    expect(page.locator("#walkin-error")).to_contain_text("Posti esauriti")
+    assert len(attendances(app, event_id)) == 0
+
+    page.get_by_label("Fai entrare anche se i posti sono esauriti").check()
+    page.get_by_role("button", name="Registra e fai entrare").click()
+    expect(result_of(page)).to_have_attribute("data-result", "ok")
+    expect(result_of(page)).to_contain_text("Giulia Bianchi")
+    expect(result_of(page)).to_contain_text("Comune di Catanzaro")
+    expect(page.locator("#walkin-error")).to_be_hidden()
+    assert len(attendances(app, event_id)) == 1
