@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.registration import count_confirmed, free_port  # noqa: E402,F401
+from bench.common import count, gunicorn  # noqa: E402
 
 BADGES = int(os.environ.get("BENCH_BADGES", 5000))
 REPEATS = int(os.environ.get("BENCH_REPEATS", 1000))
@@ -160,32 +159,13 @@ def main():
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/door.sqlite"
         event_id, payloads = prepare(url)
         repeats = [payloads[n % len(payloads)] for n in range(0, REPEATS * 5, 5)]
-        port = free_port()
-        env = dict(os.environ, DATABASE_URL=url)
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", workers,
-             "--threads", "8", "--keep-alive", "60", "--log-level", "warning", "bench.registration:make_app()"], cwd=ROOT, env=env)
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with gunicorn(url, workers, 8) as port:
             base_rate, base_lat, _ = run(port, 32, [None] * (BADGES + REPEATS), "health", event_id)
             rate, lat, first = run(port, 32, payloads, "scan", event_id)
             rate2, lat2, second = run(port, 32, repeats, "scan", event_id)
             small_base_rate, small_base_lat, _ = run(port, 8, [None] * SMALL_ROUND, "health", event_id)
-            # a fresh set of badges for the 8-scanner round: undo is not needed, repeats are cheap
             small_rate, small_lat, _small = run(port, 8, payloads[:SMALL_ROUND], "scan", event_id)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        attendances = count_rows(url)
+        attendances = count(url, "SELECT count(*) FROM attendance")
     statuses = [s for s, _ in first + second]
     ok = [r for _, r in first].count("ok")
     repeats_ok = [r for _, r in second].count("already_checked_in")
@@ -202,19 +182,6 @@ def main():
           f"p99 at 8 scanners < 25 ms (got {p99_small:.1f} ms)")
     print("bench checkin: " + ("PASS" if passed else "FAIL"))
     return 0 if passed else 1
-
-
-def count_rows(url):
-    import sqlalchemy as sa
-
-    os.environ["DATABASE_URL"] = url
-    from config import database_url
-
-    engine = sa.create_engine(database_url())
-    with engine.connect() as conn:
-        n = conn.execute(sa.text("SELECT count(*) FROM attendance")).scalar()
-    engine.dispose()
-    return n
 
 
 if __name__ == "__main__":

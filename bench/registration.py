@@ -8,8 +8,6 @@ emptied first: never point it at real data).  Run: `make bench`.
 """
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import count, gunicorn  # noqa: E402
 
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 400))
 CAPACITY = ATTEMPTS // 4
@@ -36,12 +36,6 @@ TARGET_RATIO = 0.015
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(env):
@@ -104,33 +98,14 @@ def rate(fn, count):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, FIS_CONFIG="testing", RATELIMIT_ENABLED="0",
-                   DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite")
+        env = {"DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"}
         event_id = prepare(env)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", WORKERS,
-             "--threads", "4", "--log-level", "warning", "bench.registration:make_app()"],
-            cwd=ROOT, env=env)
-        try:
-            for _ in range(100):
-                try:
-                    health(base, 0)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with gunicorn(env["DATABASE_URL"], WORKERS, 4) as port:
+            base = f"http://127.0.0.1:{port}"
             rate(lambda n: health(base, n), 200)  # warm up
             health_rate, _ = rate(lambda n: health(base, n), ATTEMPTS * 4)
             register_rate, statuses = rate(lambda n: register(base, event_id, n), ATTEMPTS)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        confirmed = count_confirmed(env)
+        confirmed = count(env["DATABASE_URL"], "SELECT count(*) FROM registration WHERE status = 'confirmed'")
     ratio = register_rate / health_rate
     ok = ratio >= TARGET_RATIO and statuses.count(302) == ATTEMPTS and confirmed == CAPACITY
     print(f"database: {env['DATABASE_URL'].split(':')[0]}, gunicorn workers: {WORKERS}, clients: {CLIENTS}")
@@ -140,31 +115,6 @@ def main():
     print(f"outcome: {statuses.count(302)}/{ATTEMPTS} redirected, {confirmed} confirmed for {CAPACITY} seats")
     print("bench registration: " + ("PASS" if ok else "FAIL"))
     return 0 if ok else 1
-
-
-def count_confirmed(env):
-    import sqlalchemy as sa
-
-    from config import database_url
-
-    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
-    engine = sa.create_engine(database_url())
-    with engine.connect() as conn:
-        n = conn.execute(sa.text("SELECT count(*) FROM registration WHERE status = 'confirmed'")).scalar()
-    engine.dispose()
-    return n
-
-
-def make_app():
-    """gunicorn's entry point: the testing configuration on the bench database, no rate limits."""
-    from config import TestingConfig, database_url
-    from fis_events import create_app
-
-    class Config(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = database_url()
-        RATELIMIT_ENABLED = False
-
-    return create_app(Config)
 
 
 if __name__ == "__main__":

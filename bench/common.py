@@ -1,0 +1,70 @@
+"""What the benchmarks share: a gunicorn on loopback, a free port, counting rows afterwards."""
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(database_url, workers, threads):
+    """gunicorn serving bench.common:make_app() on a free loopback port; yields the port."""
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads), "--keep-alive", "60", "--log-level", "warning",
+         "bench.common:make_app()"], cwd=ROOT, env=env)
+    try:
+        for _ in range(200):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                connection.request("GET", "/healthz")
+                connection.getresponse().read()
+                connection.close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def count(database_url, sql):
+    from config import database_url as normalised
+
+    os.environ["DATABASE_URL"] = database_url
+    engine = sa.create_engine(normalised())
+    with engine.connect() as conn:
+        value = conn.execute(sa.text(sql)).scalar()
+    engine.dispose()
+    return value
+
+
+def make_app():
+    """gunicorn's entry point: the testing configuration on the bench database, no rate limits."""
+    from config import TestingConfig, database_url
+    from fis_events import create_app
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url()
+        RATELIMIT_ENABLED = False
+
+    return create_app(Config)
