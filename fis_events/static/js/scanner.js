@@ -22,6 +22,13 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // Live regions speak on every change: write only when the text really changes.
+  function setText(node, text) {
+    if (node.textContent !== text) {
+      node.textContent = text;
+    }
+  }
+
   function fmt(text, values) {
     return String(text).replace(/\{(\w+)\}/g, function (all, key) {
       return values && values[key] !== undefined && values[key] !== null ? values[key] : all;
@@ -69,7 +76,12 @@
 
   // ---- the door's name ------------------------------------------------------------------
 
+  var unsavedDoor = null; // when the browser refuses localStorage (private mode)
+
   function storedDoor() {
+    if (unsavedDoor !== null) {
+      return unsavedDoor;
+    }
     try {
       return localStorage.getItem(DOOR_KEY) || "";
     } catch (e) {
@@ -96,9 +108,11 @@
       } else {
         localStorage.removeItem(DOOR_KEY);
       }
-    } catch (e) { /* private mode: the name lasts until the page closes */ }
+    } catch (e) {
+      unsavedDoor = value; // private mode: the name lasts until the page closes
+    }
     showDoor();
-    $("offline-status").textContent = T.door_saved;
+    $("door-status").textContent = T.door_saved;
   });
   showDoor();
 
@@ -113,7 +127,7 @@
     state.online = online;
     var pill = $("net-status");
     pill.className = "scanner-pill " + (online ? "scanner-pill-online" : "scanner-pill-offline");
-    pill.querySelector("[data-net-text]").textContent = online ? T.online : T.offline;
+    setText(pill.querySelector("[data-net-text]"), online ? T.online : T.offline);
     root.dataset.online = online ? "1" : "0";
   }
 
@@ -164,7 +178,7 @@
     ["in_person", "remote"].forEach(function (mode) {
       var node = root.querySelector('[data-count="' + mode + '"]');
       if (node && counts[mode]) {
-        node.textContent = counts[mode].checked_in + " / " + counts[mode].expected;
+        setText(node, counts[mode].checked_in + " / " + counts[mode].expected);
       }
     });
   }
@@ -237,10 +251,16 @@
     });
   }
 
+  // Answers since the last download began: replayed on the new list, which may predate them.
+  var recentMarks = [];
+
   // Keep an entry in step with an answer: checked in at `at`, or not in (at = null).
-  function markEntry(registrationId, at) {
+  function markEntry(registrationId, at, replaying) {
     if (!registrationId) {
       return Promise.resolve();
+    }
+    if (!replaying) {
+      recentMarks.push({ id: registrationId, at: at, time: Date.now() });
     }
     return withStores(["entries", "local"], "readwrite", function (t) {
       var entries = t.objectStore("entries");
@@ -286,6 +306,7 @@
       return;
     }
     offlineLoading = true;
+    var began = Date.now();
     try {
       var response = await call("/offline", { timeout: 30000 });
       if (!response.ok || !response.data || !Array.isArray(response.data.entries)) {
@@ -307,6 +328,8 @@
           }
         };
       });
+      recentMarks = recentMarks.filter(function (mark) { return mark.time >= began - 1000; });
+      await Promise.all(recentMarks.map(function (mark) { return markEntry(mark.id, mark.at, true); }));
       root.dataset.offlineReady = "1";
       $("offline-status").textContent = fmt(T.offline_ready, { time: hhmm(data.generated_at), count: data.entries.length });
     } catch (error) {
@@ -390,8 +413,8 @@
     } catch (e) { /* no IndexedDB: nothing can be queued either */ }
     var holder = $("pending");
     holder.dataset.pending = String(count);
-    holder.querySelector("[data-pending-count]").textContent = String(count);
-    holder.querySelector("[data-pending-text]").textContent = count === 1 ? T.pending_one : T.pending;
+    setText(holder.querySelector("[data-pending-count]"), String(count));
+    setText(holder.querySelector("[data-pending-text]"), count === 1 ? T.pending_one : T.pending);
     holder.querySelector("[data-pending-badge]").hidden = count === 0;
     return count;
   }
@@ -530,6 +553,9 @@
   }
 
   function signal(kind) {
+    if (!audio) {
+      audioContext();
+    }
     if (kind === "ok") {
       tone(1320, 0, 0.15);
     } else if (kind === "already") {
@@ -591,7 +617,9 @@
     });
     signal(kind);
     addToLog(kind, answer, note);
-    resultTimer = setTimeout(hideResult, kind === "ok" ? RESULT_MS : RESULT_MS + 1000);
+    // data-result-ms on #scanner lengthens the display (a slower door, or a test reading it)
+    var shown = parseInt(root.dataset.resultMs, 10) || RESULT_MS;
+    resultTimer = setTimeout(hideResult, kind === "ok" ? shown : shown + 1000);
   }
 
   resultBox.addEventListener("click", hideResult);
@@ -670,7 +698,7 @@
   var startButton = $("camera-start");
   var switchButton = $("camera-switch");
   var torchButton = $("torch-toggle");
-  var camera = { stream: null, track: null, devices: [], timer: null, running: false, wanted: true };
+  var camera = { stream: null, track: null, devices: [], timer: null, running: false, wanted: true, attempt: 0 };
   var lastSeen = new Map();
 
   function setCameraStatus(text, problem) {
@@ -705,24 +733,36 @@
   async function startCamera(deviceId) {
     stopCamera();
     camera.wanted = true;
+    var attempt = ++camera.attempt;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof window.jsQR !== "function") {
       cameraProblem({ name: navigator.mediaDevices ? "error" : "missing" });
       return;
     }
     setCameraStatus(T.camera_starting, false);
-    var video_constraints = deviceId ? { deviceId: { exact: deviceId } }
+    var videoConstraints = deviceId ? { deviceId: { exact: deviceId } }
       : { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } };
+    var stream;
     try {
-      camera.stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: video_constraints });
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: videoConstraints });
     } catch (error) {
-      cameraProblem(error);
+      if (attempt === camera.attempt) {
+        cameraProblem(error);
+      }
       return;
     }
-    camera.track = camera.stream.getVideoTracks()[0];
+    if (attempt !== camera.attempt) {
+      stream.getTracks().forEach(function (track) { track.stop(); });
+      return;
+    }
+    camera.stream = stream;
+    camera.track = stream.getVideoTracks()[0];
     video.srcObject = camera.stream;
     try {
       await video.play();
     } catch (e) { /* autoplay with muted video normally works; frames still arrive */ }
+    if (attempt !== camera.attempt) {
+      return;
+    }
     cameraBox.classList.remove("is-off");
     startButton.hidden = true;
     camera.running = true;
@@ -751,7 +791,6 @@
     }
     torchButton.hidden = !capabilities.torch;
     torchButton.setAttribute("aria-pressed", "false");
-    torchButton.textContent = T.torch_off;
   }
 
   torchButton.addEventListener("click", async function () {
@@ -759,7 +798,6 @@
     try {
       await camera.track.applyConstraints({ advanced: [{ torch: on }] });
       torchButton.setAttribute("aria-pressed", on ? "true" : "false");
-      torchButton.textContent = on ? T.torch_on : T.torch_off;
     } catch (e) {
       torchButton.hidden = true;
     }
@@ -844,11 +882,16 @@
   $("manual-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var code = manualInput.value.replace(/\s+/g, "");
+    var problem = $("manual-code-error");
+    problem.hidden = !!code;
     if (!code) {
+      manualInput.setAttribute("aria-invalid", "true");
+      manualInput.setAttribute("aria-describedby", "manual-code-help manual-code-error");
       manualInput.focus();
-      showResult({ result: "invalid_format", message: T.manual_empty });
       return;
     }
+    manualInput.removeAttribute("aria-invalid");
+    manualInput.setAttribute("aria-describedby", "manual-code-help");
     if (TOKEN.test(code)) {
       code = PREFIX + code;
     } else if (code.toUpperCase().indexOf(PREFIX) === 0) {
@@ -1004,10 +1047,17 @@
   var walkin = $("walkin-form");
   var walkinError = $("walkin-error");
 
+  function clearWalkinFields() {
+    walkin.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+  }
+
   function walkinProblem(message, field) {
     walkinError.textContent = message;
     walkinError.hidden = false;
-    walkin.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+    clearWalkinFields();
     var input = field && $("walkin-" + field);
     if (input) {
       input.setAttribute("aria-invalid", "true");
@@ -1039,7 +1089,7 @@
       }
       walkinError.hidden = true;
       walkinError.textContent = "";
-      walkin.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+      clearWalkinFields();
       walkin.reset();
       showResult(response.data);
       updateCounts(response.data.counts);
