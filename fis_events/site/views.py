@@ -1,7 +1,17 @@
 """Language switch, privacy and accessibility pages, and the npm-installed assets."""
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 
 from ..accounts.views import _safe_next
 
