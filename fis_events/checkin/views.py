@@ -3,8 +3,17 @@ from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,8 +27,8 @@ from ..accounts.access import organiser_required
 from ..accounts.models import Role, User
 from ..db_types import utcnow
 from ..errors import DomainError, attach_error
+from ..events.manage import event_or_404
 from ..events.models import Event, EventStatus
-from ..events.services import get_event
 from ..extensions import db, limiter
 from . import services
 from .access import DEVICE_COOKIE, checkin_actor
@@ -37,13 +46,6 @@ class PairingForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     user = SelectField(_l("Personale all'ingresso"), validators=[DataRequired()])
-
-
-def event_or_404(event_id):
-    event = get_event(event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 @bp.route("/")

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from ..accounts.access import organiser_required
 from ..errors import DomainError, attach_error
-from ..events.services import get_event
+from ..events.manage import event_or_404, get_or_404
 from ..extensions import db
 from ..programme.models import Organisation, OrganisationKind
 from . import services
@@ -24,13 +24,6 @@ bp = Blueprint("registration_manage", __name__, url_prefix="/gestione")
 @organiser_required
 def require_organiser():
     """Every route here is for organisers and admins only."""
-
-
-def event_or_404(event_id):
-    event = get_event(event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def forms_for(event, add_form=None, invite_form=None, message_form=None):
@@ -144,13 +137,6 @@ def message(event_id):
     return render(event, 422, message_form=form)
 
 
-def registration_or_404(registration_id):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 def back_to_list(registration):
     return redirect(url_for(".registrations", event_id=registration.event_id, **request.args))
 
@@ -158,7 +144,7 @@ def back_to_list(registration):
 def registration_action(change, done_message):
     """A POST on one registration: run the change, say what happened, go back to the list."""
     def view(registration_id):
-        registration = registration_or_404(registration_id)
+        registration = get_or_404(Registration, registration_id)
         if CancelForm().validate_on_submit():
             try:
                 change(registration)
