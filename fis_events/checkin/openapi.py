@@ -34,7 +34,7 @@ def schemas():
                                  "crea una seconda scansione."},
         "client_time": {**DATETIME, "description": "Quando il telefono ha letto il codice."},
         "door": {"type": "string", "maxLength": 50, "description": "Es. «Porta 2»."}}}
-    scan_result = {"type": "object", "required": ["result", "message", "replayed", "scan_id", "counts"],
+    scan_result = {"type": "object", "required": ["result", "message", "replayed", "scan_id"],
                    "properties": {
                        "result": {"type": "string", "enum": list(REASONS)},
                        "message": {"type": "string"},

@@ -14,7 +14,6 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..db_types import utcnow
@@ -32,6 +31,7 @@ from ..registration.models import (
 )
 from ..registration.qr import PAYLOAD_PREFIX
 from ..search import search_key
+from ..sql import insert_unless_exists
 from .models import CheckinDevice, DevicePairing, Scan, StaffAssignment
 
 REASONS = ("ok", "already_checked_in", "unknown", "other_event", "cancelled", "waiting_list",
@@ -129,7 +129,8 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
         return _replay(existing)
     when = client_time if (offline and client_time) else now
     scan = Scan(event_id=event.id, nonce=nonce, client_time=client_time or now, server_time=now,
-                offline=offline, device=device, user=user, door=(door or "")[:50] or None)
+                offline=offline, device_id=getattr(device, "id", None), device=device,
+                user_id=getattr(user, "id", None), door=(door or "")[:50] or None)
     outcome = ScanOutcome("invalid_format", scan)
     token = parse_payload(payload)
     registration = _registration_for(token) if token else None
@@ -138,7 +139,7 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
     elif registration is None:
         outcome.reason = "unknown"
     else:
-        scan.registration = outcome.registration = registration
+        scan.registration_id, outcome.registration = registration.id, registration
         if registration.event_id != event.id:
             outcome.reason = "other_event"
         elif registration.status is RegistrationStatus.CANCELLED:
@@ -152,10 +153,10 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
     scan.result = outcome.reason
     if device is not None:
         device.last_used_at = now
-    try:
-        with db.session.begin_nested():
-            db.session.add(scan)
-    except IntegrityError:  # the same nonce, decided a moment ago by a retried twin request
+    scan.id = insert_unless_exists(Scan, {column.key: getattr(scan, column.key)
+                                          for column in Scan.__table__.columns if column.key != "id"},
+                                   ("nonce",))
+    if scan.id is None:  # the same nonce, decided a moment ago by a retried twin request
         db.session.rollback()
         return _replay(db.session.scalar(db.select(Scan).filter_by(nonce=nonce)))
     _summarise(outcome)

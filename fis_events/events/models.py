@@ -123,6 +123,8 @@ class Event(db.Model):
     invitation_only = db.Column(db.Boolean, nullable=False, default=False)
     #: language of the event's e-mails ("it" or "en"); Italian when empty
     language = db.Column(db.String(5))
+    #: an organiser confirmed the meeting took place (and its attendance list is complete)
+    held_at = db.Column(UTCDateTime)
     #: iCalendar SEQUENCE: raised on every change so calendar clients update
     sequence = db.Column(db.Integer, nullable=False, default=0)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -37,10 +37,31 @@ class Attendance(db.Model):
     recorded_by_id = db.Column(db.ForeignKey("user.id"))
     #: the door device or the platform report it came from
     device = db.Column(db.String(100))
+    #: whom the person represented that day: totals split by it, and it outlives erasure
+    organisation_id = db.Column(db.ForeignKey("organisation.id"), index=True)
 
     event = db.relationship("Event")
     person = db.relationship("Person")
     registration = db.relationship("Registration")
+    organisation = db.relationship("Organisation")
+    evidence = db.relationship("AttendanceEvidence", order_by="AttendanceEvidence.recorded_at",
+                               cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def sources(self):
+        return [item.source for item in self.evidence]
+
+
+class AttendanceEvidence(db.Model):
+    """One source that shows the attendance (a scan, a join click, a report line, an organiser's
+    tick). Several sources confirm one attendance; none of them adds a second one."""
+
+    __table_args__ = (db.UniqueConstraint("attendance_id", "source"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    attendance_id = db.Column(db.ForeignKey("attendance.id", ondelete="CASCADE"), nullable=False)
+    source = db.Column(EnumText(AttendanceSource), nullable=False)
+    recorded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class RemoteJoinClick(db.Model):

@@ -1,11 +1,12 @@
 """Recording attendance: at most one per person and event, whatever the source."""
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..db_types import utcnow
 from ..extensions import db
-from .models import Attendance, AttendanceSource, RemoteJoinClick
+from ..sql import insert_unless_exists
+from .models import Attendance, AttendanceEvidence, AttendanceSource, RemoteJoinClick
 
 #: the personal join link counts from this long before the start until the end
 JOIN_OPENS_BEFORE = timedelta(minutes=30)
@@ -17,21 +18,24 @@ def find_attendance(event_id, person_id):
 
 def record_attendance(event, person, mode, source, registration=None, recorded_by=None,
                       device=None, at=None):
-    """Returns (attendance, created). A second source for the same person and event adds nothing:
-    the unique constraint decides, so concurrent requests cannot make two."""
-    existing = find_attendance(event.id, person.id)
-    if existing is not None:
-        return existing, False
-    attendance = Attendance(event_id=event.id, person_id=person.id, mode=mode,
-                            source=AttendanceSource(source), registration=registration,
-                            recorded_by_id=getattr(recorded_by, "id", None), device=device,
-                            recorded_at=at or utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(attendance)
-    except IntegrityError:
-        return find_attendance(event.id, person.id), False
-    return attendance, True
+    """Returns (attendance, created). A second source for the same person and event adds its
+    evidence and nothing else: the unique constraint decides, so concurrent requests cannot
+    make two attendances."""
+    at, source = at or utcnow(), AttendanceSource(source)
+    values = dict(event_id=event.id, person_id=person.id, organisation_id=person.organisation_id,
+                  mode=mode, source=source, registration_id=getattr(registration, "id", None),
+                  recorded_by_id=getattr(recorded_by, "id", None), device=device, recorded_at=at)
+    attendance_id = insert_unless_exists(Attendance, values, ("event_id", "person_id"))
+    if attendance_id is None:
+        attendance = find_attendance(event.id, person.id)
+    else:
+        # The row just inserted, made persistent in the session without reading it back.
+        attendance = Attendance(id=attendance_id, **values)
+        make_transient_to_detached(attendance)
+        db.session.add(attendance)
+    insert_unless_exists(AttendanceEvidence, dict(attendance_id=attendance.id, source=source,
+                                                  recorded_at=at), ("attendance_id", "source"))
+    return attendance, attendance_id is not None
 
 
 def remote_join(registration, now=None):

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from ..db_types import EnumText, LabelledEnum
+from ..db_types import EnumText, LabelledEnum, UTCDateTime, utcnow
 from ..extensions import db
 from ..search import search_key
 
@@ -47,6 +47,45 @@ class Phase(db.Model):
         return self.name
 
 
+class ProgrammeStage(LabelledEnum):
+    """How far a municipality has come in a programme, in order."""
+
+    APPLIED = "applied"
+    FEASIBILITY = "feasibility"
+    EXPERIMENTATION = "experimentation"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.APPLIED: _l("Candidatura all'avviso"),
+            cls.FEASIBILITY: _l("Studio di fattibilità"),
+            cls.EXPERIMENTATION: _l("Sperimentazione"),
+        }
+
+    @property
+    def rank(self):
+        return list(ProgrammeStage).index(self)
+
+
+class OrganisationStage(db.Model):
+    """An organisation reached a stage of a programme on a date: the history behind the
+    pipeline counts (34 → 21 → 18), which are computed from it, never typed."""
+
+    __table_args__ = (db.UniqueConstraint("organisation_id", "programme_id", "stage"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    organisation_id = db.Column(db.ForeignKey("organisation.id"), nullable=False, index=True)
+    programme_id = db.Column(db.ForeignKey("programme.id"), nullable=False, index=True)
+    stage = db.Column(EnumText(ProgrammeStage), nullable=False)
+    reached_on = db.Column(db.Date, nullable=False)
+    note = db.Column(db.String(300))
+    recorded_by_id = db.Column(db.ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    organisation = db.relationship("Organisation", back_populates="stages")
+    programme = db.relationship("Programme")
+
+
 class OrganisationKind(LabelledEnum):
     COMUNE_CAPOLUOGO = "comune_capoluogo"
     CITTA_METROPOLITANA = "citta_metropolitana"
@@ -82,6 +121,9 @@ class Organisation(db.Model):
     istat_code = db.Column(db.String(6), unique=True)
     #: the name without case, accents or apostrophes, for search
     search_name = db.Column(db.String(200), nullable=False, default="", index=True)
+
+    stages = db.relationship("OrganisationStage", back_populates="organisation",
+                             order_by="(OrganisationStage.reached_on, OrganisationStage.id)")
 
     def __str__(self):
         return self.name

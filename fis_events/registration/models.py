@@ -46,6 +46,8 @@ class Person(db.Model):
     search_name = db.Column(db.String(420), nullable=False, default="", index=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    #: when the person was anonymised (GDPR erasure or the retention period)
+    erased_at = db.Column(UTCDateTime)
 
     organisation = db.relationship("Organisation")
 

@@ -183,6 +183,17 @@
     });
   }
 
+  var countsTimer = null;
+  function refreshCountsSoon() {
+    // After check-ins: one /counts request for a burst of scans, not one per scan.
+    if (!countsTimer) {
+      countsTimer = setTimeout(function () {
+        countsTimer = null;
+        refreshCounts();
+      }, 1500);
+    }
+  }
+
   async function refreshCounts() {
     try {
       var response = await call("/counts", { timeout: 5000 });
@@ -659,7 +670,7 @@
         }
         var answer = response.data;
         showResult(answer);
-        updateCounts(answer.counts);
+        refreshCountsSoon();
         if (answer.person && (answer.result === "ok" || answer.result === "already_checked_in")) {
           markEntry(answer.person.registration_id,
                     answer.result === "ok" ? item.client_time : (answer.previous && answer.previous.at) || item.client_time);
@@ -985,7 +996,7 @@
         showResult({ result: "error", message: problemMessage(response) });
       } else {
         showResult(response.data);
-        updateCounts(response.data.counts);
+        refreshCountsSoon();
         if (response.data.result === "ok") {
           markEntry(r.registration_id, new Date().toISOString());
         }
@@ -1092,7 +1103,7 @@
       clearWalkinFields();
       walkin.reset();
       showResult(response.data);
-      updateCounts(response.data.counts);
+      refreshCountsSoon();
     } catch (error) {
       if (error instanceof NetworkError) {
         setOnline(false);

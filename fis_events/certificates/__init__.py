@@ -1,0 +1,1 @@
+"""Certificates of attendance with a public verification code."""
