@@ -28,6 +28,7 @@ chromium:
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	$(BIN)/flask demo generate
 	@echo "fis-events: http://127.0.0.1:5000/  (area riservata: http://127.0.0.1:5000/accesso)"
 	@echo "e-mail: a local debugging SMTP server on 127.0.0.1:8025 prints every message here"
 	trap 'kill 0' EXIT INT TERM; \

@@ -16,7 +16,13 @@ def database_url(default=None):
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'fis-events.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    @property
+    def SQLALCHEMY_ENGINE_OPTIONS(self):  # noqa: N802 (a configuration key)
+        """A database server may drop connections (restart, failover), so each checkout tests
+        its connection first; a SQLite file cannot, so its requests skip that extra statement."""
+        return {} if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True}
+
     BABEL_DEFAULT_LOCALE = "it"
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
     LANGUAGES = ("it", "en")
@@ -49,6 +55,12 @@ class Config:
     #: per client: posting the registration form, and opening personal links (guessing them)
     RATELIMIT_FORM = os.environ.get("RATELIMIT_FORM", "20 per minute; 200 per hour")
     RATELIMIT_LINK = os.environ.get("RATELIMIT_LINK", "60 per minute")
+    #: participation totals are kept this many seconds before being counted again (0: always
+    #: count); pages show when they were counted and organisers can recount at once
+    RESULTS_MAX_AGE = int(os.environ.get("RESULTS_MAX_AGE", "600"))
+    #: personal data of people with nothing at an event that ended within this many days is
+    #: anonymised by `flask people purge-expired`
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))
 
 
 class DevelopmentConfig(Config):
@@ -63,6 +75,8 @@ class TestingConfig(Config):
     # Tests fire many requests from one address; the rate-limit test lowers these.
     RATELIMIT_FORM = RATELIMIT_LINK = "100000 per minute"
     DEMO_USERS_ALLOWED = True
+    #: every test sees the figures of its own data (tests/results turn snapshots on to test them)
+    RESULTS_MAX_AGE = 0
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SERVER_NAME = None
 

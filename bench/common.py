@@ -10,6 +10,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the gunicorn master process behind each port served by gunicorn()
+_servers = {}
 
 
 def free_port():
@@ -27,6 +29,7 @@ def gunicorn(database_url, workers, threads):
         [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads), "--keep-alive", "60", "--log-level", "warning",
          "bench.common:make_app()"], cwd=ROOT, env=env)
+    _servers[port] = server
     try:
         for _ in range(200):
             try:
@@ -39,12 +42,33 @@ def gunicorn(database_url, workers, threads):
                 time.sleep(0.1)
         yield port
     finally:
+        del _servers[port]
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def server_cpu(port):
+    """CPU seconds used so far by the gunicorn on `port`, master and workers (from /proc, so
+    what other programs on the machine use does not count)."""
+    master = _servers[port].pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return cpu_seconds([master, *map(int, children)])
+
+
+def cpu_seconds(pids):
+    """User and system CPU seconds of these processes (those gone since are skipped)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def count(database_url, sql):

@@ -63,17 +63,25 @@ def register_blueprints(app):
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
     from .badges.views import bp as badges_bp
+    from .certificates.manage import bp as certificates_manage_bp
+    from .certificates.views import bp as certificates_bp
     from .checkin.api import bp as checkin_api_bp
     from .checkin.views import bp as checkin_bp
     from .checkin.views import manage_bp as checkin_manage_bp
     from .participation.manage import bp as participation_manage_bp
+    from .programme.manage import bp as programme_manage_bp
     from .registration.manage import bp as registration_manage_bp
+    from .registration.privacy_views import bp as privacy_bp
     from .registration.views import bp as registration_bp
+    from .results.api import bp as results_api_bp
+    from .results.views import bp as results_bp
+    from .results.views import public_bp as results_public_bp
     from .site.views import bp as site_bp
 
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
-               registration_manage_bp, participation_manage_bp, checkin_bp, checkin_manage_bp,
-               badges_bp, api_bp, checkin_api_bp):
+               registration_manage_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
+               checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
+               checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp):
         app.register_blueprint(bp)
 
 
@@ -95,7 +103,11 @@ def register_commands(app):
     from .accounts.cli import users_cli
     from .demo.cli import demo_cli
     from .notify.cli import register as register_notify
+    from .registration.privacy_cli import people_cli
+    from .results.cli import results_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(people_cli)
+    app.cli.add_command(results_cli)
     register_notify(app)

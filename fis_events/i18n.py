@@ -3,6 +3,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal, format_percent
 from flask import current_app, request, session
 from flask_babel import get_locale
 
@@ -67,6 +68,16 @@ def date_range(start, end):
     return f"{format_date(start, 'd MMMM', locale=lang)} – {format_date(end, 'd MMMM y', locale=lang)}"
 
 
+def number(value):
+    """'1.234' in Italian, '1,234' in English."""
+    return format_decimal(value or 0, locale=_lang())
+
+
+def percent(value):
+    """'12,5%' (one decimal at most); a dash when there is nothing to divide."""
+    return "–" if value is None else format_percent(value, "#,##0.#%", locale=_lang())
+
+
 def webcal(url):
     """The same calendar address for calendar apps to subscribe to (webcal://)."""
     return "webcal://" + url.split("://", 1)[1]
@@ -75,6 +86,6 @@ def webcal(url):
 def register_filters(app):
     app.jinja_env.filters.update(
         long_date=long_date, long_datetime=long_datetime, short_time=short_time,
-        date_range=date_range, webcal=webcal,
+        date_range=date_range, webcal=webcal, number=number, percent=percent,
     )
     app.jinja_env.globals.update(current_locale=_lang, today=date.today)

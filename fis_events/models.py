@@ -7,3 +7,4 @@ from .participation.models import Attendance, AttendanceEvidence, RemoteJoinClic
 from .registration.models import Invitation, Person, Registration  # noqa: F401
 from .checkin.models import CheckinDevice, DevicePairing, Scan, StaffAssignment  # noqa: F401
 from .certificates.models import Certificate  # noqa: F401
+from .results.models import ResultsSnapshot  # noqa: F401

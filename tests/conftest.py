@@ -5,6 +5,7 @@ The database is SQLite in a temporary file, or PostgreSQL when DATABASE_URL is s
 so every run also proves the migrations.
 """
 import contextvars
+import itertools
 import threading
 from datetime import timedelta
 
@@ -21,8 +22,13 @@ from fis_events.accounts.services import create_user
 from fis_events.db_types import utcnow
 from fis_events.events import services as events
 from fis_events.events.models import EventKind
+from fis_events.events.services import find_or_create_organisation
 from fis_events.extensions import db
 from fis_events.i18n import ROME
+from fis_events.programme.models import OrganisationKind
+from fis_events.registration import services as registrations
+from fis_events.registration.models import AttendanceMode
+from pdfs import PdfReader, poppler
 from support import PASSWORD, csrf_from
 
 
@@ -204,3 +210,28 @@ def open_event(make_event):
         return event
 
     return make
+
+
+@pytest.fixture
+def enrol():
+    """Register someone to an event as an organiser would (whatever the window)."""
+    numbers = itertools.count(1)
+
+    def enrol(event, first_name, last_name, mode=AttendanceMode.IN_PERSON, organisation=None,
+              role=None, email=None):
+        org = find_or_create_organisation(organisation, OrganisationKind.ALTRO) if organisation else None
+        email = email or f"persona{next(numbers)}@example.org"
+        registration, _outcome = registrations.register(
+            event, email=email, first_name=first_name, last_name=last_name, mode=mode,
+            organisation=org, role=role, source="organiser")
+        return registration
+
+    return enrol
+
+
+@pytest.fixture
+def pdf_reader(tmp_path):
+    """Reads generated PDFs back as a person and a scanner would (skips without poppler)."""
+    poppler("pdftoppm")
+    poppler("pdftotext")
+    return PdfReader(tmp_path)

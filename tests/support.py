@@ -2,6 +2,10 @@
 import re
 from datetime import datetime
 
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
 from fis_events.i18n import ROME
 
 PASSWORD = "una-password-lunga"
@@ -15,3 +19,21 @@ def csrf_from(response):
 
 def rome(y, m, d, hh=0, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=ROME)
+
+
+DOC_URI = "urn:fis-events:openapi"
+
+
+def openapi_validator(doc, pointer):
+    """A validator for the schema at `pointer` inside the OpenAPI document, $refs resolved there."""
+    resource = Resource.from_contents(doc, default_specification=DRAFT202012)
+    registry = Registry().with_resource(DOC_URI, resource)
+    return Draft202012Validator({"$ref": f"{DOC_URI}#{pointer}"}, registry=registry)
+
+
+def validate_response(doc, path, response):
+    """Check a real answer against the schema the document declares for that path and status."""
+    escaped = path.replace("~", "~0").replace("/", "~1")
+    pointer = (f"/paths/{escaped}/get/responses/{response.status_code}"
+               "/content/application~1json/schema")
+    openapi_validator(doc, pointer).validate(response.get_json())

@@ -5,6 +5,7 @@ against them with jsonschema; every object forbids undeclared fields, so the doc
 cannot fall behind serializers.py unnoticed.
 """
 from ..checkin import openapi as checkin_openapi
+from ..results import openapi as results_openapi
 from ..events.models import AgendaItemKind, EventKind, EventStatus
 
 SCHEMA_REF = "#/components/schemas/"
@@ -92,10 +93,12 @@ def schemas():
             "remote": {"type": "boolean", "description": "Interviene in collegamento."},
         }),
         "Error": closed_object({
-            "error": closed_object({
+            "error": {**closed_object({
                 "code": {"type": "string", "enum": ["invalid_parameter", "not_found"]},
                 "message": {"type": "string", "description": "Spiegazione in italiano."},
-            }),
+                "field": {"type": ["string", "null"],
+                          "description": "Il parametro da correggere, quando è uno."},
+            }), "required": ["code", "message"]},
         }),
     }
 
@@ -122,6 +125,7 @@ def openapi_document():
         "servers": [{"url": "/api/v1"}],
         "paths": {
             **checkin_openapi.paths(),
+            **results_openapi.paths(),
             "/events": {"get": {
                 "operationId": "listEvents",
                 "summary": "Elenco degli eventi pubblici",
@@ -158,5 +162,6 @@ def openapi_document():
                 },
             }},
         },
-        "components": {"schemas": {**schemas(), **checkin_openapi.schemas()}},
+        "components": {"schemas": {**schemas(), **checkin_openapi.schemas(),
+                                   **results_openapi.schemas()}},
     }

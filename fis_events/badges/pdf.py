@@ -242,14 +242,20 @@ def layout_column(blocks, width, height):
     return laid
 
 
-def draw_column(canvas, laid, x, top):
+def draw_column(canvas, laid, x, top, centred_in=None):
+    """The laid-out blocks from `top` down, left-aligned at `x`, or each line centred in a
+    column `centred_in` wide (certificates); returns where the column ends."""
     y = top
     for item in laid:
         y -= item.space_before
         canvas.setFont(item.font, item.size)
         canvas.setFillColor(item.color)
         for line in item.lines:
-            canvas.drawString(x, y - item.size * ASCENT, line)
+            baseline = y - item.size * ASCENT
+            if centred_in is None:
+                canvas.drawString(x, baseline, line)
+            else:
+                canvas.drawCentredString(x + centred_in / 2, baseline, line)
             y -= item.size * LEADING
     return y
 
@@ -257,7 +263,8 @@ def draw_column(canvas, laid, x, top):
 # -- the QR code -------------------------------------------------------------------------------
 
 def draw_qr(canvas, payload, x, y, size):
-    """The door QR code as vector squares in a `size` square (quiet zone included).
+    """A QR code of `payload` (the door code, a certificate's check address) as vector squares
+    in a `size` square (quiet zone included).
 
     Same encoder and error correction (M) as the PNG participants get by e-mail.
     """

@@ -6,10 +6,11 @@ from ..extensions import db
 
 #: no 0/O, 1/I/L: the code is read off paper and typed by hand
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
 
 
 def new_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 class Certificate(db.Model):

@@ -63,7 +63,8 @@ def outcome_data(outcome):
 
 
 def event_and_actor(event_id):
-    event = db.session.get(Event, event_id)
+    """The published event (as services.door_event reads it) and who is at its door."""
+    event = services.door_event(event_id)
     if event is None or event.status is not EventStatus.PUBLISHED:
         abort(404)
     user, device = checkin_actor(event)
@@ -184,7 +185,8 @@ def walk_in(event_id):
             find_or_create_organisation(name, OrganisationKind.ALTRO)
     override = bool(data.get("override")) and user is not None and user.has_role(Role.ADMIN, Role.ORGANISER)
     registration, outcome = services.walk_in(
-        event, email=str(data.get("email", ""))[:254], first_name=str(data.get("first_name", ""))[:100],
+        db.session.get(Event, event.id),  # the whole event: registering checks its capacities
+        email=str(data.get("email", ""))[:254], first_name=str(data.get("first_name", ""))[:100],
         last_name=str(data.get("last_name", ""))[:100], mode=mode, organisation=organisation,
         role=str(data.get("role", ""))[:200] or None, user=user, device=device,
         door=data.get("door"), override=override)

@@ -4,24 +4,29 @@ Reason codes: ok, already_checked_in, unknown, other_event, cancelled, waiting_l
 not_today, invalid_format. Every attempt is a Scan row; a repeated nonce returns the first
 answer and writes nothing. Attendance stays one per person and event (unique constraint).
 """
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, exists, func, update
+from sqlalchemy.orm import aliased, selectinload
 
+from ..accounts.models import Role, User
 from ..db_types import utcnow
 from ..errors import DomainError
+from ..events.models import Event
 from ..extensions import db
 from ..i18n import to_rome
-from ..participation.models import Attendance, AttendanceSource
+from ..participation.models import Attendance, AttendanceEvidence, AttendanceSource
 from ..participation.services import find_attendance, record_attendance
+from ..programme.models import Organisation
 from ..registration import services as registrations
 from ..registration.models import (
     AttendanceMode,
@@ -44,16 +49,32 @@ DEVICE_GRACE = timedelta(hours=12)
 
 @dataclass
 class ScanOutcome:
-    """The decision, with what the door shows copied out as plain values before the commit."""
+    """The decision, with what the door shows as plain values."""
 
     reason: str
-    scan: Scan
-    registration: Registration = None
-    attendance: Attendance = None
     replayed: bool = False
-    #: person (name, organisation, mode, registration_id), previous (at, door, by),
+    #: scan_id; person (name, organisation, mode, registration_id), previous (at, door, by),
     #: other_event (id, title, starts_at)
     summary: dict = field(default_factory=dict)
+
+
+class _PersonRef(NamedTuple):
+    """What record_attendance reads of a person, taken from the badge row instead of a load."""
+
+    id: int
+    organisation_id: int | None
+
+
+@functools.cache
+def _door_event_query():
+    return db.select(Event.id, Event.uid, Event.title, Event.status, Event.starts_at,
+                     Event.ends_at).where(Event.id == bindparam("event_id"))
+
+
+def door_event(event_id):
+    """The event as the door endpoints use it (id, uid, title, status, start and end), read
+    without building an ORM object: every scan asks for it. None when there is no such event."""
+    return db.session.connection().execute(_door_event_query(), {"event_id": event_id}).first()
 
 
 def parse_payload(payload):
@@ -70,124 +91,160 @@ def is_event_day(event, moment):
     return to_rome(event.starts_at).date() <= day <= to_rome(event.ends_at).date()
 
 
-def _registration_for(token):
-    registration = db.session.scalar(
-        db.select(Registration).where(Registration.qr_token == token)
-        .options(joinedload(Registration.person).joinedload(Person.organisation)))
-    if registration is None or not hmac.compare_digest(registration.qr_token, token):
+@functools.cache
+def _badge_query():
+    """Everything the door needs about a badge in one statement: the registration, the person,
+    their organisation, the registration's event, and the attendance at that event with who
+    recorded it and whether a QR scan is already among its evidence."""
+    recorder = aliased(User)
+    scanned = exists().where(AttendanceEvidence.attendance_id == Attendance.id,
+                             AttendanceEvidence.source == AttendanceSource.QR_SCAN).correlate(Attendance)
+    return (
+        db.select(Registration.id, Registration.event_id, Registration.person_id, Registration.mode,
+                  Registration.status, Registration.qr_token, Person.first_name, Person.last_name,
+                  Person.organisation_id, Organisation.name.label("organisation"),
+                  Event.title.label("event_title"), Event.starts_at.label("event_starts_at"),
+                  Attendance.id.label("attendance_id"), Attendance.source.label("attendance_source"),
+                  Attendance.recorded_at, Attendance.device, recorder.name.label("recorded_by"),
+                  scanned.label("scanned"))
+        .join(Person, Person.id == Registration.person_id)
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .outerjoin(Attendance, and_(Attendance.event_id == Registration.event_id,
+                                    Attendance.person_id == Registration.person_id))
+        .outerjoin(recorder, recorder.id == Attendance.recorded_by_id)
+        .where(Registration.qr_token == bindparam("token")))
+
+
+def _badge(token):
+    """The badge row for a registration token, or None when no registration has it."""
+    badge = db.session.connection().execute(_badge_query(), {"token": token}).first()
+    if badge is None or not hmac.compare_digest(badge.qr_token, token):
         return None
-    return registration
+    return badge
 
 
-def first_scan_of(attendance):
-    """The scan that let the person in, for the door's "already in at…" answer."""
-    if attendance is None or attendance.registration_id is None:
-        return None
-    return db.session.scalar(
-        db.select(Scan).filter_by(registration_id=attendance.registration_id, result="ok")
-        .order_by(Scan.client_time, Scan.id).limit(1))
+class _Previous(NamedTuple):
+    """An attendance found by record_attendance, named as the badge row names it."""
+
+    attendance_id: int
+    attendance_source: AttendanceSource
+    recorded_at: datetime
+    device: str | None
+    recorded_by: str | None
 
 
-def _summarise(outcome):
-    registration = outcome.registration
-    if registration is None or outcome.reason in ("unknown", "invalid_format"):
+def _previous(found):
+    """When, where and by whom the person came in, for the door's "already in at…" answer."""
+    return {"at": found.recorded_at, "door": found.device, "by": found.recorded_by}
+
+
+def _describe(outcome, badge):
+    """Who the badge belongs to, and the other event it is for."""
+    if badge is None:
         return
-    person = registration.person
     outcome.summary["person"] = {
-        "registration_id": registration.id, "name": person.full_name,
-        "organisation": person.organisation.name if person.organisation else None,
-        "mode": registration.mode.value}
-    if outcome.reason == "already_checked_in" and outcome.attendance is not None:
-        first = first_scan_of(outcome.attendance)
-        outcome.summary["previous"] = {
-            "at": outcome.attendance.recorded_at, "door": outcome.attendance.device,
-            "by": first.user.name if first is not None and first.user is not None else None}
+        "registration_id": badge.id, "name": f"{badge.first_name} {badge.last_name}",
+        "organisation": badge.organisation, "mode": badge.mode.value}
     if outcome.reason == "other_event":
-        event = registration.event
-        outcome.summary["other_event"] = {"id": event.id, "title": event.title,
-                                          "starts_at": event.starts_at}
-
-
-def _replay(scan):
-    registration = scan.registration
-    attendance = find_attendance(scan.event_id, registration.person_id) if registration else None
-    outcome = ScanOutcome(scan.result, scan, registration, attendance, replayed=True)
-    _summarise(outcome)
-    outcome.summary["scan_id"] = scan.id
-    return outcome
+        outcome.summary["other_event"] = {"id": badge.event_id, "title": badge.event_title,
+                                          "starts_at": badge.event_starts_at}
 
 
 def decide_scan(event, payload, nonce, client_time=None, device=None, user=None, door=None,
                 offline=False, now=None):
     """Decide one scan at the door of `event` and log it. Safe to call again with the same nonce:
-    the scan row is written last, and a concurrent twin's unique nonce makes this one replay."""
+    the scan row is written last, in the same transaction, and when its nonce is taken (a
+    retried request, or its concurrent twin) everything is rolled back and the first answer
+    replayed."""
     now = now or utcnow()
     if not nonce or len(nonce) > 64:
         raise DomainError(_("Manca l'identificativo della scansione."), field="nonce")
-    existing = db.session.scalar(db.select(Scan).filter_by(nonce=nonce))
-    if existing is not None:
-        return _replay(existing)
     when = client_time if (offline and client_time) else now
-    scan = Scan(event_id=event.id, nonce=nonce, client_time=client_time or now, server_time=now,
-                offline=offline, device_id=getattr(device, "id", None), device=device,
-                user_id=getattr(user, "id", None), door=(door or "")[:50] or None)
-    outcome = ScanOutcome("invalid_format", scan)
+    door = (door or "")[:50] or None
     token = parse_payload(payload)
-    registration = _registration_for(token) if token else None
-    if token is None:
-        outcome.reason = "invalid_format"
-    elif registration is None:
-        outcome.reason = "unknown"
-    else:
-        scan.registration_id, outcome.registration = registration.id, registration
-        if registration.event_id != event.id:
-            outcome.reason = "other_event"
-        elif registration.status is RegistrationStatus.CANCELLED:
-            outcome.reason = "cancelled"
-        elif registration.status is RegistrationStatus.WAITING:
-            outcome.reason = "waiting_list"
-        elif not is_event_day(event, when):
-            outcome.reason = "not_today"
-        else:
-            _admit(outcome, event, registration, when, user)
-    scan.result = outcome.reason
+    badge = _badge(token) if token else None
+    outcome = ScanOutcome(_refusal(event, token, badge, when))
+    if outcome.reason is None:
+        outcome.reason = _admit(outcome, event, badge, when, user,
+                                door or getattr(device, "name", None), offline)
     if device is not None:
         device.last_used_at = now
-    scan.id = insert_unless_exists(Scan, {column.key: getattr(scan, column.key)
-                                          for column in Scan.__table__.columns if column.key != "id"},
-                                   ("nonce",))
-    if scan.id is None:  # the same nonce, decided a moment ago by a retried twin request
+    scan_id = insert_unless_exists(Scan, dict(
+        event_id=event.id, registration_id=getattr(badge, "id", None), result=outcome.reason,
+        nonce=nonce, client_time=client_time or now, server_time=now, offline=offline,
+        device_id=getattr(device, "id", None), user_id=getattr(user, "id", None), door=door),
+        ("nonce",))
+    if scan_id is None:
         db.session.rollback()
-        return _replay(db.session.scalar(db.select(Scan).filter_by(nonce=nonce)))
-    _summarise(outcome)
-    outcome.summary["scan_id"] = scan.id
+        return _replay(nonce)
+    _describe(outcome, badge)
+    outcome.summary["scan_id"] = scan_id
     db.session.commit()
     return outcome
 
 
-def _admit(outcome, event, registration, when, user):
-    attendance, created = record_attendance(
-        event, registration.person, registration.mode, AttendanceSource.QR_SCAN,
-        registration=registration, recorded_by=user, device=_device_label(outcome.scan), at=when)
-    outcome.attendance = attendance
-    if created:
-        outcome.reason = "ok"
-        return
-    earlier = outcome.scan.offline and when < attendance.recorded_at
-    if earlier and attendance.source is AttendanceSource.QR_SCAN:
-        # Two doors offline: the earliest scan is the attendance, the other becomes the repeat.
-        for previous in db.session.scalars(db.select(Scan).filter_by(
-                registration_id=registration.id, result="ok")):
-            previous.result = "already_checked_in"
-        attendance.recorded_at, attendance.device = when, _device_label(outcome.scan)
-        attendance.recorded_by_id = getattr(user, "id", None)
-        outcome.reason = "ok"
-        return
-    outcome.reason = "already_checked_in"
+def _refusal(event, token, badge, when):
+    """Why this code does not let anyone in at this event now, or None."""
+    if token is None:
+        return "invalid_format"
+    if badge is None:
+        return "unknown"
+    if badge.event_id != event.id:
+        return "other_event"
+    if badge.status is RegistrationStatus.CANCELLED:
+        return "cancelled"
+    if badge.status is RegistrationStatus.WAITING:
+        return "waiting_list"
+    if not is_event_day(event, when):
+        return "not_today"
+    return None
 
 
-def _device_label(scan):
-    return scan.door or (scan.device.name if scan.device else None)
+def _admit(outcome, event, badge, when, user, label, offline):
+    """ok, or already_checked_in with when, where and by whom the person came in. An attendance
+    that a QR scan already shows needs no write; anything else goes through record_attendance,
+    which adds this scan's evidence or loses the race to a twin."""
+    found = badge
+    if badge.attendance_id is None or not badge.scanned:
+        attendance, created = record_attendance(
+            event, _PersonRef(badge.person_id, badge.organisation_id), badge.mode,
+            AttendanceSource.QR_SCAN, registration=badge, recorded_by=user, device=label, at=when)
+        if created:
+            return "ok"
+        recorder = db.session.get(User, attendance.recorded_by_id) if attendance.recorded_by_id else None
+        found = _Previous(attendance.id, attendance.source, attendance.recorded_at,
+                          attendance.device, getattr(recorder, "name", None))
+    if (offline and when < found.recorded_at and found.attendance_source is AttendanceSource.QR_SCAN
+            and _move_attendance_earlier(found.attendance_id, badge.id, when, label, user)):
+        return "ok"
+    outcome.summary["previous"] = _previous(found)
+    return "already_checked_in"
+
+
+def _move_attendance_earlier(attendance_id, registration_id, when, label, user):
+    """Two doors offline: the earliest scan is the attendance, the other one becomes the repeat.
+    The condition is in the UPDATE, so two late syncs racing each other cannot undo it."""
+    moved = db.session.execute(
+        update(Attendance).where(Attendance.id == attendance_id, Attendance.recorded_at > when)
+        .values(recorded_at=when, device=label, recorded_by_id=getattr(user, "id", None))
+        .execution_options(synchronize_session=False)).rowcount
+    if moved:
+        db.session.execute(update(Scan).where(Scan.registration_id == registration_id, Scan.result == "ok")
+                           .values(result="already_checked_in").execution_options(synchronize_session=False))
+    return bool(moved)
+
+
+def _replay(nonce):
+    """The answer first given to this nonce, with the door's current view of the badge."""
+    scan = db.session.scalar(db.select(Scan).filter_by(nonce=nonce))
+    badge = _badge(scan.registration.qr_token) if scan.registration else None
+    outcome = ScanOutcome(scan.result, replayed=True)
+    _describe(outcome, badge)
+    if scan.result == "already_checked_in" and badge is not None and badge.attendance_id is not None:
+        outcome.summary["previous"] = _previous(badge)
+    outcome.summary["scan_id"] = scan.id
+    return outcome
 
 
 # ---- search, manual check-in, undo, walk-in ------------------------------------------------
@@ -197,8 +254,6 @@ def search(event, text, limit=20):
     key = search_key(text)
     if len(key) < 2:
         return []
-    from ..programme.models import Organisation
-
     words = db.or_(*[Person.search_name.like(f"{key}%"), Person.search_name.like(f"% {key}%"),
                      Person.email.like(f"{key}%"), Organisation.search_name.like(f"{key}%"),
                      Organisation.search_name.like(f"% {key}%")])
@@ -273,8 +328,6 @@ def counts(event_id):
 # ---- who may check in ----------------------------------------------------------------------
 
 def user_may_check_in(user, event):
-    from ..accounts.models import Role
-
     if user is None or not user.is_authenticated:
         return False
     if user.has_role(Role.ADMIN, Role.ORGANISER):
@@ -284,8 +337,6 @@ def user_may_check_in(user, event):
 
 
 def assign_staff(event, user):
-    from ..accounts.models import Role
-
     if not user.has_role(Role.DOOR_STAFF):
         raise DomainError(_("Solo il personale all'ingresso può essere assegnato a un evento."))
     if not db.session.scalar(db.select(StaffAssignment.id).filter_by(event_id=event.id, user_id=user.id)):
@@ -325,8 +376,6 @@ def pair_device(code, name, now=None):
     pairing = pairing_for(code, now)
     if pairing is None:
         raise DomainError(_("Il codice di abbinamento non è valido o è scaduto: chiedine uno nuovo."))
-    from ..events.models import Event
-
     event = db.session.get(Event, pairing.event_id)
     name = " ".join((name or "").split())[:50]
     if not name:

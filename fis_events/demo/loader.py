@@ -119,14 +119,28 @@ def load_agenda(event, day, agenda):
                                remote=speaker["remote"])
 
 
+#: support meetings with the two municipalities the programme names, held in the past
+SUPPORT_MEETINGS = (
+    ("Comune di Bergamo", date(2023, 11, 14), "Bergamo"),
+    ("Comune di Catanzaro", date(2023, 11, 21), "Catanzaro"),
+)
+
+
+def support_meeting_title(name):
+    return f"Incontro di supporto alla sperimentazione - {name}"
+
+
+def past_events():
+    """The loaded events that already took place (Genova and the support meetings): the ones
+    `flask demo generate` gives attendance to."""
+    titles = [read("genova-2023.json")["event"]["title"]]
+    titles += [support_meeting_title(name) for name, _day, _city in SUPPORT_MEETINGS]
+    return db.session.scalars(db.select(Event).where(Event.title.in_(titles))).all()
+
+
 def load_support_meetings(programme):
-    """Support meetings with the two municipalities the programme names, held in the past."""
-    meetings = [
-        ("Comune di Bergamo", date(2023, 11, 14), "Bergamo"),
-        ("Comune di Catanzaro", date(2023, 11, 21), "Catanzaro"),
-    ]
-    for name, day, city in meetings:
-        title = f"Incontro di supporto alla sperimentazione - {name}"
+    for name, day, city in SUPPORT_MEETINGS:
+        title = support_meeting_title(name)
         if existing_event(title):
             continue
         event = events.create_event(

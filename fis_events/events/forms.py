@@ -89,7 +89,7 @@ class EventForm(FlaskForm):
             SelectChoice(h.id, f"{h.title}, {h.city or ''} ({h.starts_on:%d/%m/%Y})") for h in host_events]
         self.programme.choices = [SelectChoice(None, _l("Nessuno"))] + [
             SelectChoice(p.id, p.name) for p in programmes]
-        self.phase.choices = [SelectChoice(None, _l("Nessuna"))] + [
+        self.phase.choices = [SelectChoice(None, _l("In base alla data"))] + [
             SelectChoice(ph.id, ph.name, optgroup=p.name) for p in programmes for ph in p.phases]
         self.beneficiaries.choices = [SelectChoice(o.id, o.name) for o in organisations]
 

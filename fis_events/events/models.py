@@ -149,6 +149,20 @@ class Event(db.Model):
     def is_cancelled(self):
         return self.status is EventStatus.CANCELLED
 
+    def is_held(self, now=None):
+        """It took place: confirmed by an organiser (possible once it has started), or published
+        and over. Cancelled never counts; a draft counts only once confirmed. The counting rule
+        for support meetings, the same as `held_condition` in SQL."""
+        if self.is_cancelled:
+            return False
+        return self.held_at is not None or (
+            self.status is EventStatus.PUBLISHED and self.ends_at <= (now or utcnow()))
+
+    @classmethod
+    def held_condition(cls, now):
+        return db.and_(cls.status != EventStatus.CANCELLED, db.or_(
+            cls.held_at.isnot(None), db.and_(cls.status == EventStatus.PUBLISHED, cls.ends_at <= now)))
+
     def __str__(self):
         return self.title
 

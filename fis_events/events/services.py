@@ -11,6 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import short_time
 from ..programme.models import Organisation, OrganisationKind
+from ..programme.services import phase_on
 from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
 
 EVENT_FIELDS = (
@@ -33,6 +34,9 @@ def save_event(event, **fields):
     if values["phase"] is not None and values["programme"] is None:
         values["programme"] = values["phase"].programme
     _check_event(event, values)
+    if values["phase"] is None and values["programme"] is not None:
+        # No phase chosen: the one the event's date falls in (phases are dated, events too).
+        values["phase"] = phase_on(values["programme"], values["starts_at"])
     more_seats = event.id is not None and any(
         _raised(getattr(event, name), values[name]) for name in ("capacity_in_person", "capacity_remote"))
     for name, value in values.items():

@@ -1,9 +1,16 @@
-"""Organiser forms for attendance: the platform report upload and its confirmation."""
+"""Organiser forms for attendance: the platform report upload and its confirmation, the
+attendance register and the people who came without registering."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired, Length
+from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..events.forms import enum_options
+from ..programme.models import OrganisationKind
+from ..registration.forms import REQUIRED, _strip
+from ..registration.models import AttendanceMode
 
 
 class ReportUploadForm(FlaskForm):
@@ -23,3 +30,50 @@ class ReportConfirmForm(FlaskForm):
 
 class ReportDiscardForm(FlaskForm):
     upload = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class AttendanceRegisterForm(FlaskForm):
+    """The register: a `present` checkbox per person (value: the person's id), the ids that were
+    ticked when the page was shown (`shown_present`), and a `mode-<person id>` choice for
+    people not yet present. The rows vary, so the fields are read as lists."""
+
+    present = SelectMultipleField(coerce=int, validate_choice=False)
+    shown_present = SelectMultipleField(coerce=int, validate_choice=False)
+
+    def modes(self, formdata):
+        """{person id: mode} of the choices posted; anything else is ignored."""
+        chosen = {}
+        for name, value in formdata.items():
+            person_id = name.removeprefix("mode-")
+            if person_id != name and person_id.isdigit() and value in AttendanceMode._value2member_map_:
+                chosen[int(person_id)] = AttendanceMode(value)
+        return chosen
+
+
+class UnregisteredAttendeeForm(FlaskForm):
+    """Someone present who never registered. The e-mail is optional: municipal staff around a
+    table do not always give one. No autocomplete: the organiser types someone else's data."""
+
+    first_name = StringField(_l("Nome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
+                             render_kw={"autocomplete": "off"})
+    last_name = StringField(_l("Cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
+                            render_kw={"autocomplete": "off"})
+    email = EmailField(_l("E-mail (facoltativa)"), filters=[_strip],
+                       validators=[Optional(), Length(max=254),
+                                   Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
+                       render_kw={"autocomplete": "off"})
+    organisation = StringField(_l("Ente o organizzazione"), filters=[_strip],
+                               validators=[DataRequired(REQUIRED), Length(max=200)],
+                               render_kw={"autocomplete": "off", "list": "known-organisations"})
+    organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
+                                    choices=lambda: [SelectChoice("", "—")] + enum_options(OrganisationKind)(),
+                                    description=_l("Serve solo se l'ente non è nell'elenco."))
+    role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)],
+                       render_kw={"autocomplete": "off"})
+    mode = RadioField(_l("Modalità di partecipazione"),
+                      validators=[DataRequired(_l("Scegli la modalità di partecipazione."))])
+
+    def set_modes(self, modes):
+        self.mode.choices = [SelectChoice(m.value, m.label) for m in modes]
+        if len(modes) == 1 and not self.mode.data:
+            self.mode.data = modes[0].value

@@ -1,8 +1,10 @@
-"""Organiser pages for attendance: import the attendance report of Teams or Zoom.
+"""Organiser pages for attendance: the register (tick who came, add who came without
+registering, mark the meeting held) and the import of the attendance report of Teams or Zoom.
 
-Upload → preview (nothing written) → confirm. Between the two steps the uploaded file waits on
-the server, in the instance folder under a random name bound to the event and the organiser,
-for at most an hour; the form carries only that name. Confirming or discarding deletes it.
+The report import goes upload → preview (nothing written) → confirm. Between the two steps the
+uploaded file waits on the server, in the instance folder under a random name bound to the
+event and the organiser, for at most an hour; the form carries only that name. Confirming or
+discarding deletes it.
 """
 import os
 import re
@@ -13,6 +15,7 @@ from pathlib import Path
 from babel.dates import format_datetime
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -32,8 +35,14 @@ from ..events.manage import get_or_404
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import ROME
+from ..programme.models import Organisation
+from ..registration.models import AttendanceMode
+from ..registration.services import offered_modes
+from ..registration.views import organisation_from_form
 from . import report as reports
-from .forms import ReportConfirmForm, ReportDiscardForm, ReportUploadForm
+from . import services
+from .forms import (AttendanceRegisterForm, ReportConfirmForm, ReportDiscardForm, ReportUploadForm,
+                    UnregisteredAttendeeForm)
 
 bp = Blueprint("participation_manage", __name__, url_prefix="/gestione")
 
@@ -215,3 +224,101 @@ def discard_report(event_id):
     flash(_("Importazione annullata: il file caricato è stato eliminato, nessuna presenza registrata."),
           "info")
     return redirect(url_for(".upload_report", event_id=event.id))
+
+
+# ---- the attendance register ----------------------------------------------------------------
+
+def render_register(event, add_form=None):
+    add_form = add_form or UnregisteredAttendeeForm(formdata=None)
+    add_form.set_modes(offered_modes(event))
+    status = 422 if add_form.errors or add_form.form_errors else 200
+    try:
+        services.check_register_open(event)
+    except DomainError as error:
+        return render_template("participation/register.html", event=event, closed=error.message), status
+    registered, unregistered = services.attendance_register(event)
+    return render_template(
+        "participation/register.html", event=event, closed=None, registered=registered,
+        unregistered=unregistered, modes=offered_modes(event), add_form=add_form,
+        register_form=AttendanceRegisterForm(formdata=None),
+        organisations=db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all(),
+    ), status
+
+
+@bp.route("/eventi/<int:event_id>/presenze")
+def attendance(event_id):
+    return render_register(get_or_404(Event, event_id))
+
+
+@bp.route("/eventi/<int:event_id>/presenze", methods=["POST"])
+def save_attendance(event_id):
+    event = get_or_404(Event, event_id)
+    form = AttendanceRegisterForm()
+    if not form.validate():
+        flash(_("Il modulo delle presenze non è valido: ricarica la pagina e riprova."), "error")
+        return redirect(url_for(".attendance", event_id=event.id))
+    try:
+        changes = services.save_register(event, set(form.present.data), set(form.shown_present.data),
+                                         form.modes(request.form), current_user._get_current_object())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash_register_changes(changes)
+    return redirect(url_for(".attendance", event_id=event.id))
+
+
+def flash_register_changes(changes):
+    if not (changes.marked or changes.unmarked or changes.kept):
+        flash(_("Nessuna modifica alle presenze."), "info")
+        return
+    flash(_("Presenze salvate. Aggiunte: %(marked)s; tolte: %(unmarked)s.",
+            marked=len(changes.marked), unmarked=len(changes.unmarked)), "success")
+    for person, sources in changes.kept:
+        flash(_("%(name)s resta presente: la presenza risulta anche da %(sources)s.",
+                name=person.full_name, sources=", ".join(source.label for source in sources)),
+              "warning")
+
+
+@bp.route("/eventi/<int:event_id>/presenze/aggiungi", methods=["POST"])
+def add_attendee(event_id):
+    event = get_or_404(Event, event_id)
+    form = UnregisteredAttendeeForm()
+    form.set_modes(offered_modes(event))
+    if form.validate_on_submit():
+        try:
+            attendance, created = services.add_unregistered(
+                event, first_name=form.first_name.data, last_name=form.last_name.data,
+                email=form.email.data, organisation=organisation_from_form(form),
+                role=form.role.data, mode=AttendanceMode(form.mode.data),
+                user=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("%(name)s è ora tra i presenti.", name=attendance.person.full_name) if created
+                  else _("%(name)s era già tra i presenti.", name=attendance.person.full_name),
+                  "success" if created else "info")
+            return redirect(url_for(".attendance", event_id=event.id, _anchor="register"))
+    return render_register(event, form)
+
+
+HELD_CHANGES = {
+    "segna": (services.mark_held, _l("Incontro segnato come svolto.")),
+    "annulla": (services.unmark_held, _l("L'incontro non è più segnato come svolto.")),
+}
+
+
+@bp.route("/eventi/<int:event_id>/svolto/<action>", methods=["POST"])
+def held(event_id, action):
+    event = get_or_404(Event, event_id)
+    if action not in HELD_CHANGES:
+        abort(404)
+    change, message = HELD_CHANGES[action]
+    try:
+        change(event, current_user._get_current_object())
+        flash(str(message), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for(".attendance", event_id=event.id))

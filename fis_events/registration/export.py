@@ -1,21 +1,8 @@
 """Registrations as CSV and XLSX for organisers, safe to open in a spreadsheet."""
-import csv
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
+from .. import spreadsheets
 from ..i18n import to_rome
-
-#: a cell starting with one of these is a formula to a spreadsheet (CSV/formula injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """In CSV, text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def header():
@@ -39,26 +26,8 @@ def rows(registrations, positions):
 
 
 def as_csv(registrations, positions):
-    """UTF-8 with BOM and semicolons: what Excel opens correctly in an Italian locale."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header())
-    writer.writerows([neutralise(v) for v in row] for row in rows(registrations, positions))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.as_csv(header(), rows(registrations, positions))
 
 
 def as_xlsx(registrations, positions, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Iscritti")
-    sheet.append(header())
-    for row in rows(registrations, positions):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # stored as text as typed: never evaluated as a formula
-    sheet.freeze_panes = "A2"
-    workbook.properties.title = title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.as_xlsx(header(), rows(registrations, positions), title, _("Iscritti"))

@@ -167,7 +167,7 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
     and the invitation check (organisers and door staff register people directly).
     """
     email = normalise_email(email)
-    first_name, last_name = _clean_name(first_name, "first_name"), _clean_name(last_name, "last_name")
+    first_name, last_name = clean_name(first_name, "first_name"), clean_name(last_name, "last_name")
     _check_mode(event, mode)
     if source not in ("organiser", "walk_in"):
         state = registration_state(event)
@@ -217,7 +217,7 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
     return registration, outcome
 
 
-def _clean_name(value, field):
+def clean_name(value, field):
     value = " ".join((value or "").split())
     if not value:
         raise DomainError(_("Campo obbligatorio."), field=field)

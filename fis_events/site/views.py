@@ -21,6 +21,7 @@ bp = Blueprint("site", __name__)
 VENDOR_DIRS = {
     "bootstrap-italia": "bootstrap-italia/dist",
     "jsqr": "jsqr/dist",
+    "chart.js": "chart.js/dist",
 }
 
 

@@ -9,7 +9,8 @@ from fis_events.checkin.models import Scan
 from fis_events.db_types import utcnow
 from fis_events.errors import DomainError
 from fis_events.extensions import db
-from fis_events.participation.models import Attendance
+from fis_events.participation.models import Attendance, AttendanceSource
+from fis_events.participation.services import record_attendance
 from fis_events.registration import services as registrations
 from fis_events.registration.models import AttendanceMode
 from fis_events.registration.qr import qr_payload
@@ -23,7 +24,8 @@ def test_ok_then_already_checked_in(today_event, registered):
     event = today_event()
     registration = registered(event)
     first = scan(event, qr_payload(registration), door="Porta 2")
-    assert first.reason == "ok" and first.attendance.source.value == "qr_scan"
+    assert first.reason == "ok"
+    assert db.session.scalars(db.select(Attendance.source)).one().value == "qr_scan"
     again = scan(event, qr_payload(registration), door="Porta 1")
     assert again.reason == "already_checked_in"
     assert again.summary["previous"]["door"] == "Porta 2"
@@ -72,6 +74,31 @@ def test_repeated_nonce_gives_the_same_answer_and_no_second_row(today_event, reg
     assert db.session.scalar(db.select(db.func.count(Scan.id))) == 1
     with pytest.raises(DomainError):
         scan(event, qr_payload(registration), nonce="")
+
+
+def test_a_retried_nonce_writes_nothing_even_when_the_answer_would_change(today_event, registered):
+    event = today_event()
+    registration = registered(event)
+    scan(event, qr_payload(registration), nonce="n-1")
+    services.undo_checkin(event, registration)
+    again = scan(event, qr_payload(registration), nonce="n-1")
+    assert (again.reason, again.replayed) == ("ok", True)
+    assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Scan.id))) == 2  # the first scan and the undo
+
+
+def test_a_scan_adds_its_evidence_to_an_attendance_from_another_source(today_event, registered):
+    event = today_event()
+    registration = registered(event)
+    record_attendance(event, registration.person, registration.mode, AttendanceSource.MANUAL,
+                      registration=registration, device="Segreteria")
+    db.session.commit()
+    for door in ("Porta 1", "Porta 2"):
+        outcome = scan(event, qr_payload(registration), door=door)
+        assert outcome.reason == "already_checked_in"
+        assert outcome.summary["previous"]["door"] == "Segreteria"
+    attendance = db.session.scalars(db.select(Attendance)).one()
+    assert sorted(s.value for s in attendance.sources) == ["manual", "qr_scan"]
 
 
 def test_undo_is_logged_and_allows_a_new_check_in(today_event, registered):

@@ -1,0 +1,34 @@
+"""Organiser forms for organisations and their programme stages. Formats here, rules in services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..events.forms import enum_options
+from ..registration.forms import REQUIRED, _strip
+from .models import OrganisationKind, ProgrammeStage
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Nome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = SelectField(_l("Tipo di ente"), choices=enum_options(OrganisationKind),
+                       validators=[DataRequired(REQUIRED)])
+    istat_code = StringField(_l("Codice ISTAT (facoltativo)"), filters=[_strip],
+                             validators=[Length(max=20)], render_kw={"inputmode": "numeric"},
+                             description=_l("Il codice del Comune, di 6 cifre: ad esempio 016024 per Bergamo."))
+
+    def fill_from(self, organisation):
+        self.name.data, self.kind.data = organisation.name, organisation.kind.value
+        self.istat_code.data = organisation.istat_code or ""
+
+
+class StageForm(FlaskForm):
+    programme = SelectField(_l("Programma"), coerce=int)
+    stage = SelectField(_l("Tappa raggiunta"), choices=enum_options(ProgrammeStage),
+                        validators=[DataRequired(REQUIRED)])
+    reached_on = DateField(_l("Data"), validators=[DataRequired(_l("Indica la data (gg/mm/aaaa)."))])
+    note = StringField(_l("Nota (facoltativa)"), filters=[_strip], validators=[Length(max=300)],
+                       description=_l("Ad esempio l'atto o la comunicazione che lo attesta."))
+
+    def set_programmes(self, programmes):
+        self.programme.choices = [SelectChoice(p.id, p.name) for p in programmes]

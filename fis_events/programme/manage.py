@@ -1,0 +1,111 @@
+"""Organiser pages for organisations: list, details, and each municipality's stages in the
+programme (applied → feasibility → experimentation), with their dates."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.access import organiser_required
+from ..errors import DomainError, attach_error
+from ..events.manage import get_or_404
+from ..extensions import db
+from . import services
+from .forms import OrganisationForm, StageForm
+from .models import Organisation, OrganisationKind, OrganisationStage, Programme, ProgrammeStage
+
+bp = Blueprint("programme_manage", __name__, url_prefix="/gestione")
+
+PER_PAGE = 50
+
+
+@bp.before_request
+@organiser_required
+def require_organiser():
+    """Every route here is for organisers and admins only, including ones added later."""
+
+
+def programmes():
+    return db.session.scalars(db.select(Programme).order_by(Programme.name)).all()
+
+
+@bp.route("/organizzazioni")
+def organisations():
+    search = (request.args.get("q") or "").strip()[:100] or None
+    try:
+        kind = OrganisationKind(request.args.get("tipo")) if request.args.get("tipo") else None
+    except ValueError:
+        kind = None
+    page = db.paginate(services.organisations_query(search, kind),
+                       page=request.args.get("pagina", 1, type=int), per_page=PER_PAGE,
+                       max_per_page=PER_PAGE, error_out=False)
+    return render_template("programme/organisations.html", page=page, search=search, kind=kind,
+                           kinds=list(OrganisationKind), programmes=programmes(),
+                           stages=services.current_stages([o.id for o in page.items]))
+
+
+def render_organisation(organisation, form=None, stage_form=None):
+    if form is None:
+        form = OrganisationForm(formdata=None)
+        form.fill_from(organisation)
+    all_programmes = programmes()
+    if stage_form is None:
+        stage_form = StageForm(formdata=None)
+    stage_form.set_programmes(all_programmes)
+    refused = form.errors or form.form_errors or stage_form.errors or stage_form.form_errors
+    return render_template(
+        "programme/organisation.html", organisation=organisation, form=form, stage_form=stage_form,
+        programmes=all_programmes, stages=list(ProgrammeStage),
+        current=services.current_stages([organisation.id]),
+        history={p.id: services.stage_history(organisation, p) for p in all_programmes},
+    ), 422 if refused else 200
+
+
+@bp.route("/organizzazioni/<int:organisation_id>", methods=["GET", "POST"])
+def organisation(organisation_id):
+    organisation = get_or_404(Organisation, organisation_id)
+    if request.method == "GET":
+        return render_organisation(organisation)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(organisation, name=form.name.data,
+                                         kind=OrganisationKind(form.kind.data),
+                                         istat_code=form.istat_code.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Dati dell'ente salvati."), "success")
+            return redirect(url_for(".organisation", organisation_id=organisation.id))
+    return render_organisation(organisation, form=form)
+
+
+@bp.route("/organizzazioni/<int:organisation_id>/tappe", methods=["POST"])
+def add_stage(organisation_id):
+    organisation = get_or_404(Organisation, organisation_id)
+    form = StageForm()
+    form.set_programmes(programmes())
+    if form.validate_on_submit():
+        try:
+            services.record_stage(organisation, db.session.get(Programme, form.programme.data),
+                                  ProgrammeStage(form.stage.data), form.reached_on.data,
+                                  form.note.data, user=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Tappa registrata."), "success")
+            return redirect(url_for(".organisation", organisation_id=organisation.id, _anchor="stages"))
+    return render_organisation(organisation, stage_form=form)
+
+
+@bp.route("/tappe/<int:entry_id>/elimina", methods=["POST"])
+def delete_stage(entry_id):
+    entry = get_or_404(OrganisationStage, entry_id)
+    organisation_id = entry.organisation_id
+    try:
+        services.delete_stage(entry)
+        flash(_("Tappa eliminata."), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for(".organisation", organisation_id=organisation_id, _anchor="stages"))

@@ -1,0 +1,178 @@
+"""Rules for organisations and their progress through a programme.
+
+A municipality reaches the stages of a programme in order (applied → feasibility →
+experimentation), each on a date: the history is what the pipeline counts (34 → 21 → 18) are
+computed from. The rules here keep that history consistent; the database keeps each stage
+unique per organisation and programme.
+"""
+import re
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import DomainError
+from ..extensions import db
+from ..i18n import ROME, long_date
+from ..search import search_key
+from .models import Organisation, OrganisationStage, ProgrammeStage
+
+ISTAT_CODE = re.compile(r"\d{6}")
+
+
+def today():
+    """The programme works on Italian dates."""
+    return datetime.now(ROME).date()
+
+
+# ---- phases ---------------------------------------------------------------------------------
+
+def phase_on(programme, moment):
+    """The phase whose dates contain `moment` (a datetime, taken in Rome time), or None.
+
+    A phase without an end is still running; one with no dates at all matches nothing. When
+    phases overlap, the later one (by position) wins."""
+    day = moment.astimezone(ROME).date()
+    matching = [phase for phase in programme.phases
+                if (phase.starts_on or phase.ends_on)
+                and (phase.starts_on is None or phase.starts_on <= day)
+                and (phase.ends_on is None or day <= phase.ends_on)]
+    return matching[-1] if matching else None
+
+
+# ---- organisations --------------------------------------------------------------------------
+
+def organisations_query(search=None, kind=None):
+    """Organisations by name, optionally narrowed by a search (ignoring case, accents and
+    apostrophes) and a kind."""
+    query = db.select(Organisation).order_by(Organisation.search_name, Organisation.id)
+    key = search_key(search) if search else ""
+    if key:
+        query = query.where(Organisation.search_name.like(f"%{key}%"))
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    return query
+
+
+def update_organisation(organisation, *, name, kind, istat_code=None):
+    """Rename, reclassify or give an ISTAT code; nothing is written on error."""
+    name = " ".join((name or "").split())
+    istat_code = (istat_code or "").strip() or None
+    if not name:
+        raise DomainError(_("Il nome è obbligatorio."), field="name")
+    if istat_code is not None and not ISTAT_CODE.fullmatch(istat_code):
+        raise DomainError(_("Il codice ISTAT è di 6 cifre, ad esempio 016024."), field="istat_code")
+    if not kind.is_municipality and organisation.stages:
+        raise DomainError(_("Questo ente ha tappe registrate nel programma, che valgono solo per i "
+                            "Comuni: elimina prima le tappe o scegli un tipo di Comune."), field="kind")
+    others = db.select(Organisation.id).where(Organisation.id != organisation.id)
+    if db.session.scalar(others.where(Organisation.name == name)):
+        raise DomainError(_("Esiste già un ente con questo nome."), field="name")
+    if istat_code and db.session.scalar(others.where(Organisation.istat_code == istat_code)):
+        raise DomainError(_("Il codice ISTAT %(code)s è già di un altro ente.", code=istat_code),
+                          field="istat_code")
+    organisation.name, organisation.kind, organisation.istat_code = name, kind, istat_code
+    _commit_or_refuse(_("Nome o codice ISTAT appena assegnati a un altro ente: riprova."), "name")
+    return organisation
+
+
+def _commit_or_refuse(message, field):
+    """Commit; a unique constraint that a concurrent request won becomes a refusal."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(message, field=field) from None
+
+
+# ---- stages ---------------------------------------------------------------------------------
+
+def stage_history(organisation, programme):
+    """{stage: entry} of one organisation in one programme."""
+    return {entry.stage: entry for entry in organisation.stages if entry.programme_id == programme.id}
+
+
+def record_stage(organisation, programme, stage, reached_on, note=None, user=None):
+    """An organisation reached a stage of a programme on a date."""
+    if not organisation.kind.is_municipality:
+        raise DomainError(_("Le tappe del programma si registrano solo per i Comuni e le Città "
+                            "metropolitane."), field="stage")
+    if reached_on is None:
+        raise DomainError(_("Indica la data."), field="reached_on")
+    if reached_on > today():
+        raise DomainError(_("La data non può essere futura."), field="reached_on")
+    history = stage_history(organisation, programme)
+    if stage in history:
+        raise DomainError(_("«%(stage)s» è già registrata, con data %(date)s.", stage=stage.label,
+                            date=long_date(history[stage].reached_on)), field="stage")
+    stages = list(ProgrammeStage)
+    if stage.rank > 0:
+        previous = history.get(stages[stage.rank - 1])
+        if previous is None:
+            raise DomainError(_("Registra prima la tappa precedente, «%(stage)s».",
+                                stage=stages[stage.rank - 1].label), field="stage")
+        if previous.reached_on > reached_on:
+            raise DomainError(_("La data non può precedere quella della tappa «%(stage)s» (%(date)s).",
+                                stage=previous.stage.label, date=long_date(previous.reached_on)),
+                              field="reached_on")
+    following = next((history[s] for s in stages[stage.rank + 1:] if s in history), None)
+    if following is not None and following.reached_on < reached_on:
+        raise DomainError(_("La data non può seguire quella della tappa «%(stage)s» (%(date)s).",
+                            stage=following.stage.label, date=long_date(following.reached_on)),
+                          field="reached_on")
+    entry = OrganisationStage(organisation=organisation, programme=programme, stage=stage,
+                              reached_on=reached_on, note=(note or "").strip() or None,
+                              recorded_by_id=getattr(user, "id", None))
+    db.session.add(entry)
+    _commit_or_refuse(_("«%(stage)s» è appena stata registrata da qualcun altro.", stage=stage.label),
+                      "stage")
+    return entry
+
+
+def delete_stage(entry):
+    """Take back a wrongly recorded stage, unless a later stage rests on it."""
+    later = [s for s in stage_history(entry.organisation, entry.programme) if s.rank > entry.stage.rank]
+    if later:
+        raise DomainError(_("Non si può eliminare «%(stage)s»: la tappa «%(later)s» viene dopo. "
+                            "Elimina prima quella.", stage=entry.stage.label,
+                            later=max(later, key=lambda s: s.rank).label))
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def current_stage(organisation, programme, on=None):
+    """The furthest stage reached on or before `on` (today by default), or None."""
+    stages = db.session.scalars(db.select(OrganisationStage.stage).where(
+        OrganisationStage.organisation_id == organisation.id,
+        OrganisationStage.programme_id == programme.id,
+        OrganisationStage.reached_on <= (on or today()))).all()
+    return max(stages, key=lambda s: s.rank, default=None)
+
+
+def current_stages(organisation_ids, on=None):
+    """{(organisation id, programme id): furthest stage} for many organisations, in one query."""
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(db.select(
+        OrganisationStage.organisation_id, OrganisationStage.programme_id, OrganisationStage.stage)
+        .where(OrganisationStage.organisation_id.in_(organisation_ids),
+               OrganisationStage.reached_on <= (on or today()))).all()
+    furthest = {}
+    for organisation_id, programme_id, stage in rows:
+        key = (organisation_id, programme_id)
+        if key not in furthest or stage.rank > furthest[key].rank:
+            furthest[key] = stage
+    return furthest
+
+
+def pipeline_counts(programme, on=None):
+    """{stage: organisations that had reached it on or before `on`}, every stage present, from
+    one query: the pipeline (34 → 21 → 18) as the history says, never typed."""
+    rows = db.session.execute(
+        db.select(OrganisationStage.stage, func.count(OrganisationStage.organisation_id.distinct()))
+        .where(OrganisationStage.programme_id == programme.id,
+               OrganisationStage.reached_on <= (on or today()))
+        .group_by(OrganisationStage.stage)).all()
+    counted = dict(rows)
+    return {stage: counted.get(stage, 0) for stage in ProgrammeStage}

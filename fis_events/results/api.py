@@ -1,0 +1,81 @@
+"""Programme totals as JSON for open-data publication (public: aggregates only, no people)."""
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+
+from ..errors import DomainError
+from ..extensions import db
+from ..programme.models import Phase, Programme
+from . import services
+
+bp = Blueprint("results_api", __name__, url_prefix="/api/v1")
+
+#: API parameter → the dashboard's filter of the same meaning
+PARAMETERS = {"from": "dal", "to": "al", "kind": "tipo_evento", "organisation_kind": "tipo_ente"}
+
+
+def counting_rules():
+    return [
+        _("Una partecipazione è una presenza registrata di una persona a un evento; al massimo una "
+          "per persona ed evento, qualunque sia la fonte."),
+        _("I partecipanti sono persone distinte con almeno una presenza nell'ambito."),
+        _("phase_sum, i «partecipanti complessivi», è la somma dei partecipanti distinti di ciascuna "
+          "fase; distinct conta ogni persona una volta sola."),
+        _("Comuni (comuni capoluogo e città metropolitane) e partenariato si distinguono per l'ente "
+          "rappresentato all'evento."),
+        _("Un incontro di supporto conta quando è svolto: confermato, oppure pubblicato e concluso; "
+          "mai se annullato."),
+    ]
+
+
+@bp.route("/programmes/<code>/results")
+def programme_results(code):
+    programme = db.session.scalar(db.select(Programme).filter_by(code=code))
+    if programme is None:
+        abort(404)
+    args = {"programma": code, **{ours: request.args.get(theirs, "")
+                                  for theirs, ours in PARAMETERS.items()}}
+    if request.args.get("phase"):
+        phase = db.session.scalar(db.select(Phase).filter_by(programme_id=programme.id,
+                                                             code=request.args["phase"]))
+        if phase is None:
+            return invalid("phase", _("Fase sconosciuta."))
+        args["fase"] = str(phase.id)
+    try:
+        scope = services.parse_scope(args)
+    except DomainError as error:
+        field = next((theirs for theirs, ours in PARAMETERS.items() if ours == error.field), error.field)
+        return invalid(field, error.message)
+    return jsonify(results_data(programme, scope, services.totals(scope)))
+
+
+def invalid(field, message):
+    return jsonify(error={"code": "invalid_parameter", "field": field, "message": message}), 400
+
+
+def results_data(programme, scope, totals):
+    return {
+        "programme": {"code": programme.code, "name": programme.name},
+        "scope": {"phase": scope.phase.code if scope.phase else None,
+                  "from": scope.date_from.isoformat() if scope.date_from else None,
+                  "to": scope.date_to.isoformat() if scope.date_to else None,
+                  "kind": scope.event_kind.value if scope.event_kind else None,
+                  "organisation_kind": scope.organisation_kind.value if scope.organisation_kind else None},
+        "computed_at": totals.computed_at.isoformat(),
+        "counting_rules": counting_rules(),
+        "events": totals.events,
+        "registrations": totals.registrations,
+        "attendances": {"in_person": totals.attendance.in_person, "remote": totals.attendance.remote,
+                        "total": totals.attendance.participations},
+        "no_shows": {"count": totals.no_shows, "expected": totals.expected_past,
+                     "rate": totals.no_show_rate},
+        "participants": {
+            "distinct": totals.attendance.participants, "phase_sum": totals.phase_sum,
+            "by_group": {group: {"participants": f.participants, "participations": f.participations}
+                         for group, f in totals.groups.items()}},
+        "phases": [{"code": p.phase.code, "name": p.phase.name,
+                    "label_in_results": p.phase.label_in_results, "participants": p.participants,
+                    "participations": p.participations, "support_meetings_held": p.meetings_held}
+                   for p in totals.phases],
+        "support_meetings_held": totals.meetings_held,
+        "pipeline": {stage.value: count for stage, count in (totals.pipeline or {}).items()},
+    }

@@ -1,0 +1,149 @@
+"""Organisers' dashboard with drill-down and exports, and the public results page of a programme."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .. import spreadsheets
+from ..accounts.access import organiser_required
+from ..errors import DomainError
+from ..events.manage import get_or_404
+from ..events.models import EventKind
+from ..extensions import db
+from ..programme.models import OrganisationKind, Programme, ProgrammeStage
+from ..registration.models import Person
+from . import exports, services
+from .charts import dashboard_charts
+
+bp = Blueprint("results", __name__, url_prefix="/gestione/risultati")
+public_bp = Blueprint("results_public", __name__)
+
+
+def stage_statement(stage, count):
+    """The pipeline as the programme's communication words it ("21 Comuni selezionati…")."""
+    return {
+        ProgrammeStage.APPLIED: ngettext(
+            "Comune sul territorio nazionale che ha risposto all'avviso pubblico",
+            "Comuni sul territorio nazionale che hanno risposto all'avviso pubblico", count),
+        ProgrammeStage.FEASIBILITY: ngettext(
+            "Comune selezionato in fase di studio di fattibilità",
+            "Comuni selezionati in fase di studio di fattibilità", count),
+        ProgrammeStage.EXPERIMENTATION: ngettext(
+            "Comune oggi coinvolto in fase sperimentale",
+            "Comuni oggi coinvolti in fase sperimentale", count),
+    }[stage]
+
+
+@bp.context_processor
+@public_bp.context_processor
+def results_helpers():
+    return {"group_label": services.group_label, "stage_statement": stage_statement}
+
+
+@bp.before_request
+@organiser_required
+def require_organiser():
+    """Every route here is for organisers and admins only, including ones added later."""
+
+
+def page_number(name="pagina"):
+    value = request.args.get(name, "1")
+    return max(int(value), 1) if value.isdigit() else 1
+
+
+def scoped(template, build, **context):
+    """Parse the filters, then render; a bad filter answers 422 with its message beside the
+    field, the filters as typed, and no figures."""
+    programmes = db.session.scalars(db.select(Programme).order_by(Programme.name)).all()
+    common = dict(programmes=programmes, event_kinds=list(EventKind),
+                  organisation_kinds=list(OrganisationKind), args=request.args, **context)
+    try:
+        scope = services.parse_scope(request.args)
+    except DomainError as error:
+        return render_template(template, error=error, scope=None, **common), 422
+    return render_template(template, error=None, scope=scope, **build(scope), **common)
+
+
+@bp.route("/")
+def dashboard():
+    def build(scope):
+        totals = services.totals(scope)
+        events, events_total = services.event_rows(scope, page=page_number())
+        return dict(totals=totals, events=events, events_total=events_total,
+                    page=page_number(), per_page=services.PAGE_SIZE, charts=dashboard_charts(totals))
+    return scoped("results/dashboard.html", build)
+
+
+@bp.route("/ricalcola", methods=["POST"])
+def recount():
+    """Count every figure again now instead of waiting for the snapshots to age."""
+    services.forget_totals()
+    flash(_("Le cifre sono state ricalcolate ora."), "success")
+    return redirect(url_for("results.dashboard", **request.args.to_dict()))
+
+
+@bp.route("/eventi")
+def events():
+    held_only = request.args.get("svolti") == "1"
+
+    def build(scope):
+        rows, total = services.event_rows(scope, page=page_number(), held_meetings_only=held_only)
+        return dict(events=rows, events_total=total, page=page_number(), per_page=services.PAGE_SIZE)
+    return scoped("results/events.html", build, held_only=held_only)
+
+
+@bp.route("/enti")
+def organisations():
+    def build(scope):
+        rows, total = services.organisation_rows(scope, page=page_number())
+        return dict(organisations=rows, organisations_total=total, page=page_number(),
+                    per_page=services.PAGE_SIZE)
+    return scoped("results/organisations.html", build)
+
+
+@bp.route("/partecipanti")
+def participants():
+    group = request.args.get("gruppo") or None
+    if group is not None and group not in services.GROUPS:
+        abort(404)
+
+    def build(scope):
+        rows, total = services.participant_rows(scope, group=group, page=page_number())
+        return dict(participants=rows, participants_total=total, page=page_number(),
+                    per_page=services.PAGE_SIZE)
+    return scoped("results/participants.html", build, group=group)
+
+
+@bp.route("/partecipanti/<int:person_id>")
+def participant(person_id):
+    person = get_or_404(Person, person_id)
+    return scoped("results/person.html",
+                  lambda scope: dict(attendances=services.attendances_of(person, scope)),
+                  person=person)
+
+
+@bp.route("/<any(eventi, enti, fasi, gruppi, partecipanti):table>.<any(csv, xlsx):fmt>")
+def export(table, fmt):
+    try:
+        scope = services.parse_scope(request.args)
+    except DomainError as error:
+        return Response(error.message, status=422, mimetype="text/plain")
+    header, rows, title = exports.table(table, scope, group=request.args.get("gruppo") or None)
+    if fmt == "csv":
+        body, mimetype = spreadsheets.as_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body = spreadsheets.as_xlsx(header, rows, title, title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"fis-{table}.{fmt}"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@public_bp.route("/programmi/<code>/risultati")
+def programme_results(code):
+    """The programme's results as its own communication states them, every number computed."""
+    programme = db.session.scalar(db.select(Programme).filter_by(code=code))
+    if programme is None:
+        abort(404)
+    totals = services.totals(services.Scope(programme=programme))
+    return render_template("results/public.html", programme=programme, totals=totals)
+

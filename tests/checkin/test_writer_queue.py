@@ -1,0 +1,137 @@
+"""The SQLite writer queue behind the door rush: writers wait for each other on a lock file, across
+threads and processes, and every way a transaction ends gives the lock back."""
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from fis_events import extensions
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'queue.sqlite'}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+    yield engine
+    engine.dispose()
+
+
+def names(engine):
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT name FROM item ORDER BY id")).scalars().all()
+
+
+def insert(conn, name):
+    conn.execute(sa.text("INSERT INTO item (name) VALUES (:name)"), {"name": name})
+
+
+def write_in_thread(engine, name):
+    def write():
+        with engine.begin() as conn:
+            insert(conn, name)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread
+
+
+def test_file_databases_queue_their_writers_in_a_lock_file_beside_them(engine, tmp_path):
+    with engine.connect() as conn:
+        assert isinstance(conn.connection.driver_connection, extensions.WriterQueueConnection)
+        insert(conn, "a")
+        assert (tmp_path / "queue.sqlite.writers").exists()
+        conn.commit()
+    memory = sa.create_engine("sqlite://")
+    with memory.connect() as conn:
+        assert not isinstance(conn.connection.driver_connection, extensions.WriterQueueConnection)
+
+
+def test_a_writer_waits_for_the_open_write_transaction_and_reads_do_not(engine):
+    with engine.connect() as first:
+        insert(first, "first")
+        second = write_in_thread(engine, "second")
+        second.join(timeout=0.3)
+        assert second.is_alive()  # queued behind the open transaction
+        assert names(engine) == []  # readers are not queued (WAL)
+        first.commit()
+    second.join()
+    assert names(engine) == ["first", "second"]
+
+
+@pytest.mark.parametrize("end", ["rollback", "close", "failed statement"])
+def test_every_end_of_a_transaction_gives_the_lock_back(engine, end):
+    conn = engine.connect()
+    insert(conn, "taken")
+    conn.commit()
+    if end == "failed statement":
+        with pytest.raises(sa.exc.IntegrityError):
+            insert(conn, "taken")  # the transaction stays open until rolled back
+        waiting = write_in_thread(engine, "after")
+        waiting.join(timeout=0.3)
+        assert waiting.is_alive()
+        conn.rollback()
+    else:
+        insert(conn, "dropped")
+        waiting = write_in_thread(engine, "after")
+        if end == "rollback":
+            conn.rollback()
+        else:
+            conn.close()  # back to the pool mid-transaction: the pool rolls it back
+    waiting.join()
+    conn.close()
+    assert names(engine) == ["taken", "after"]
+
+
+def test_one_thread_writing_through_two_connections_gets_an_error_not_a_hang(engine, monkeypatch):
+    monkeypatch.setattr(extensions, "BUSY_TIMEOUT_MS", 200)
+    with engine.connect() as first, engine.connect() as second:
+        insert(first, "first")
+        with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+            insert(second, "second")
+        first.commit()
+        insert(second, "second")
+        second.commit()
+    assert names(engine) == ["first", "second"]
+
+
+HOLDER = """
+import sys
+import sqlalchemy as sa
+import fis_events.extensions  # the writer queue
+engine = sa.create_engine(sys.argv[1])
+with engine.connect() as conn:
+    conn.execute(sa.text("INSERT INTO item (name) VALUES ('other process')"))
+    print("holding", flush=True)
+    sys.stdin.readline()
+    conn.commit()
+"""
+
+
+def test_writers_of_another_process_wait_in_the_same_queue(engine):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(engine.url)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        here = write_in_thread(engine, "this process")
+        here.join(timeout=0.3)
+        assert here.is_alive()
+    finally:
+        holder.communicate("go\n", timeout=30)
+    here.join()
+    assert names(engine) == ["other process", "this process"]
+
+
+def test_a_statement_refused_before_any_write_leaves_no_lock(engine, monkeypatch):
+    monkeypatch.setattr(extensions, "BUSY_TIMEOUT_MS", 200)
+    with engine.connect() as failed, engine.connect() as other:
+        with pytest.raises(sa.exc.OperationalError, match="no such table"):
+            failed.execute(sa.text("INSERT INTO missing VALUES (1)"))
+        insert(other, "next")
+        other.commit()
+    assert names(engine) == ["next"]
