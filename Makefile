@@ -41,10 +41,18 @@ test: install chromium
 test-fast: install
 	$(BIN)/pytest -m "not browser"
 
+# PostgreSQL for the benchmarks that run on both databases (emptied first; created if missing).
+BENCH_PG ?= postgresql://postgres@127.0.0.1:5432/fisbench
+
 bench: install
+	@psql "$(dir $(BENCH_PG))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_PG))" 2>/dev/null || true
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/registration.py
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/registration.py
 	$(BIN)/python bench/checkin.py
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/checkin.py
+	$(BIN)/python bench/results.py
+	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/results.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/fis-events.sqlite

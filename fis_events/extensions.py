@@ -57,8 +57,10 @@ def _sqlite_writer_queue(dialect, connection_record, cargs, cparams):
         cparams.setdefault("factory", WriterQueueConnection)
 
 
-#: statements that never take SQLite's write lock by themselves (WITH may hide a write)
-_READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN|BEGIN|SAVEPOINT|RELEASE|ROLLBACK|COMMIT)\b"
+#: statements that never take SQLite's write lock by themselves (WITH may hide a write, BEGIN
+#: IMMEDIATE and EXCLUSIVE take it at once)
+_READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN|SAVEPOINT|RELEASE|ROLLBACK|COMMIT)\b"
+                        r"|\s*BEGIN\b(?!\s+(IMMEDIATE|EXCLUSIVE)\b)"
                         r"|\s*WITH\b(?!.*\b(INSERT|UPDATE|DELETE|REPLACE)\b)", re.I | re.S)
 _queues = {}
 
@@ -73,7 +75,9 @@ class WriterQueueConnection(sqlite3.Connection):
     (so a thread that writes through two connections at once gets "database is locked", as it
     would from SQLite, instead of waiting forever), then one of them waits on the flock. The
     flock is held only while the transaction holds, or is about to take, SQLite's write lock,
-    so waiting for it never lasts longer than waiting for SQLite would.
+    and its holder never waits for another flock, so writers cannot wait for each other in a
+    circle; only a transaction left open for good would stop the others, as it would stop them
+    without the queue (they would then fail after the timeout instead of waiting).
     """
 
     def __init__(self, database, *args, **kwargs):

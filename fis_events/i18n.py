@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal, format_percent
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 ROME = ZoneInfo("Europe/Rome")
@@ -17,7 +17,10 @@ PATTERNS = {
 
 
 def select_locale():
-    """Italian unless the visitor chose English with the switch (kept in the session)."""
+    """Italian unless the visitor chose English with the switch (kept in the session); Italian
+    outside a request (CLI, e-mails rendered by the sender pick their own with force_locale)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -33,16 +33,16 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, exists, func, select
 
+from ..certificates.models import Certificate
+from ..checkin.models import Scan
 from ..db_types import EnumText, utcnow
 from ..events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventStatus, event_beneficiary
 from ..extensions import db
 from ..i18n import ROME
+from ..notify.models import OutboxMessage
 from ..participation.models import Attendance, AttendanceEvidence, AttendanceSource, RemoteJoinClick
 from ..programme.models import Organisation, OrganisationKind, OrganisationStage, ProgrammeStage
 from ..registration.models import AttendanceMode, Person, Registration, RegistrationStatus
-from ..checkin.models import Scan
-from ..certificates.models import Certificate
-from ..notify.models import OutboxMessage
 from ..results.services import Scope, compute_totals, forget_totals
 from ..search import search_key
 from . import loader
@@ -175,6 +175,8 @@ class Summary:
 
 
 class Generator:
+    """prepare() (the loaded demo data, the stages), then run() (everything else, at once)."""
+
     def __init__(self, scale=1, seed=2023, now=None, progress=None):
         if scale < 1:
             raise ValueError("scale must be at least 1")

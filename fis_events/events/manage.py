@@ -35,7 +35,9 @@ def wants_json():
 
 @bp.route("/")
 def index():
-    events = db.session.scalars(db.select(Event).order_by(Event.starts_at.desc())).all()
+    events = db.paginate(db.select(Event).order_by(Event.starts_at.desc(), Event.id.desc()),
+                         page=request.args.get("pagina", 1, type=int), per_page=50,
+                         max_per_page=50, error_out=False)
     return render_template("manage/index.html", events=events)
 
 

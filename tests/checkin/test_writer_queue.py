@@ -52,13 +52,16 @@ def test_file_databases_queue_their_writers_in_a_lock_file_beside_them(engine, t
         assert not isinstance(conn.connection.driver_connection, extensions.WriterQueueConnection)
 
 
-def test_a_writer_waits_for_the_open_write_transaction_and_reads_do_not(engine):
+@pytest.mark.parametrize("opening", ["INSERT INTO item (name) VALUES ('first')", "BEGIN IMMEDIATE"])
+def test_a_writer_waits_for_the_open_write_transaction_and_reads_do_not(engine, opening):
     with engine.connect() as first:
-        insert(first, "first")
+        first.exec_driver_sql(opening)
         second = write_in_thread(engine, "second")
         second.join(timeout=0.3)
         assert second.is_alive()  # queued behind the open transaction
         assert names(engine) == []  # readers are not queued (WAL)
+        if opening.startswith("BEGIN"):
+            insert(first, "first")  # the queue is already ours: no waiting for the one behind
         first.commit()
     second.join()
     assert names(engine) == ["first", "second"]

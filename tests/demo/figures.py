@@ -51,25 +51,24 @@ def no_shows(now):
                Attendance.id.is_(None)))
 
 
+def counted(*columns):
+    """Rows per combination of the columns, in a fixed order."""
+    return rows(select(*columns, func.count()).group_by(*columns).order_by(*columns))
+
+
 def snapshot(now):
     """Everything a total is made of, per event, phase, organisation and group."""
     group = db.case((Organisation.kind.in_(MUNICIPAL), "comuni"), else_="partenariato")
     return {
-        "registrations": rows(select(Registration.event_id, Registration.status, Registration.mode,
-                                     func.count()).group_by(Registration.event_id, Registration.status,
-                                                            Registration.mode).order_by(Registration.event_id)),
-        "attendances": rows(select(Attendance.event_id, Attendance.mode, Attendance.source, func.count())
-                            .group_by(Attendance.event_id, Attendance.mode, Attendance.source)
-                            .order_by(Attendance.event_id)),
-        "evidence": rows(select(AttendanceEvidence.source, func.count()).group_by(AttendanceEvidence.source)
-                         .order_by(AttendanceEvidence.source)),
+        "registrations": counted(Registration.event_id, Registration.status, Registration.mode),
+        "attendances": counted(Attendance.event_id, Attendance.mode, Attendance.source),
+        "evidence": counted(AttendanceEvidence.source),
         "by_phase": participants_by_phase(),
         "in_both_phases": persons_in_both_phases(),
         "groups": rows(select(group, func.count(Attendance.id), func.count(Attendance.person_id.distinct()))
                        .outerjoin(Organisation, Organisation.id == Attendance.organisation_id)
                        .group_by(group).order_by(group)),
-        "per_organisation": rows(select(Attendance.organisation_id, func.count())
-                                 .group_by(Attendance.organisation_id).order_by(Attendance.organisation_id)),
+        "per_organisation": counted(Attendance.organisation_id),
         "held_meetings": held_meetings(now),
         "no_shows": no_shows(now),
         "stages": stages(),

@@ -1,4 +1,5 @@
 """Organiser pages through the test client: role checks, forms that keep what was typed."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -224,3 +225,14 @@ def test_preview_publish_unpublish_cancel(client, auth, make_event):
     response = client.post(f"/gestione/eventi/{event.id}/stato/publish", data={"csrf_token": token},
                            follow_redirects=True)
     assert "Un evento annullato non può essere pubblicato." in response.get_data(as_text=True)
+
+
+def test_event_list_is_paginated(client, auth, make_event):
+    for n in range(51):
+        make_event(title=f"Evento {n:02d}")
+    auth.login("organiser")
+    def rows(url):
+        return len(re.findall(r'href="/gestione/eventi/\d+"', client.get(url).get_data(as_text=True)))
+
+    assert rows("/gestione/") == 50 and "pagina=2" in client.get("/gestione/").get_data(as_text=True)
+    assert rows("/gestione/?pagina=2") == 1
