@@ -370,21 +370,22 @@ def event_rows(scope, page=1, per_page=PAGE_SIZE, held_meetings_only=False, now=
         ids = db.session.scalars(
             db.select(Event.id).where(*conditions).order_by(Event.starts_at.desc(), Event.id.desc())
             .limit(per_page).offset((page - 1) * per_page)).all()
-        on_page = [Event.id.in_(ids)]
+        on_page, registrations, attendances = ([Event.id.in_(ids)], [Registration.event_id.in_(ids)],
+                                               [Attendance.event_id.in_(ids)])
     else:
-        on_page = conditions
+        on_page = registrations = attendances = conditions
     events = db.session.scalars(db.select(Event).where(*on_page)
                                 .order_by(Event.starts_at.desc(), Event.id.desc())).all()
     confirmed = dict(db.session.execute(
         db.select(Registration.event_id, func.count(Registration.id)).join(Event)
-        .where(*on_page, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(*registrations, Registration.status == RegistrationStatus.CONFIRMED)
         .group_by(Registration.event_id)).all())
     present = {event_id: (in_person, remote) for event_id, in_person, remote in db.session.execute(
         _attendances(scope, Attendance.event_id, _count_mode(AttendanceMode.IN_PERSON),
-                     _count_mode(AttendanceMode.REMOTE)).where(*on_page)
+                     _count_mode(AttendanceMode.REMOTE)).where(*attendances)
         .group_by(Attendance.event_id))}
     absent = {event_id: (expected, missing) for event_id, expected, missing in db.session.execute(
-        _no_shows(on_page, now, Registration.event_id))}
+        _no_shows(registrations, now, Registration.event_id))}
     rows = [EventRow(e, confirmed.get(e.id, 0), *present.get(e.id, (0, 0)),
                      *absent.get(e.id, (0, 0)), held=e.is_held(now)) for e in events]
     return rows, total
