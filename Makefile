@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
 
-.PHONY: install run test test-fast bench translations chromium clean
+.PHONY: install run serve-prod test test-fast bench translations chromium clean
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -34,6 +34,25 @@ run: install
 	trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & \
 	OUTBOX_SEND_IN_PROCESS=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The production stack on this machine: gunicorn (deploy/gunicorn.conf.py) and the outbox
+# sender, on the local PostgreSQL (database created if missing) and Redis. Ctrl-C stops both.
+PROD_DB ?= postgresql://postgres@127.0.0.1:5432/fisevents
+PROD_REDIS ?= redis://127.0.0.1:6379/0
+PORT ?= 8000
+
+serve-prod: install
+	@pg_isready -q -d "$(PROD_DB)" || { echo "PostgreSQL is not answering at $(PROD_DB)"; exit 1; }
+	@psql "$(PROD_DB)" -qc "SELECT 1" >/dev/null 2>&1 || psql "$(dir $(PROD_DB))postgres" -qc "CREATE DATABASE $(notdir $(PROD_DB))"
+	@echo "fis-events (production settings): http://127.0.0.1:$(PORT)/  readiness: /readyz"
+	export FIS_CONFIG=production DATABASE_URL=$(PROD_DB) REDIS_URL=$(PROD_REDIS) PORT=$(PORT) \
+	  PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}; \
+	$(BIN)/flask db upgrade && { \
+	$(BIN)/flask outbox send --loop & sender=$$!; \
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app & web=$$!; \
+	trap 'kill -TERM $$sender $$web 2>/dev/null; wait' INT TERM EXIT; \
+	wait $$web; }
 
 test: install chromium
 	$(BIN)/pytest

@@ -5,6 +5,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def env_flag(name):
+    """An on/off setting from the environment: off unless set to 1, true, yes or on."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def database_url(default=None):
     """DATABASE_URL with the psycopg 3 driver, whatever scheme the operator wrote."""
     url = os.environ.get("DATABASE_URL") or default
@@ -31,13 +36,16 @@ class Config:
     PROGRAMME_CONTACT = os.environ.get("PROGRAMME_CONTACT", "innovazione@formez.it")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    #: behind a reverse proxy (nginx, a load balancer) that sets X-Forwarded-Proto/-For/-Host:
+    #: trust them, so https requests get HSTS and Secure cookies and rate limits see the client
+    TRUST_PROXY_HEADERS = env_flag("TRUST_PROXY_HEADERS")
     WTF_CSRF_TIME_LIMIT = None
     #: no request body larger than this (attendance reports have their own 5 MB limit)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # E-mail: messages wait in the outbox and a sender delivers them over SMTP.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
-    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").strip().lower() in ("1", "true", "yes", "on")
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Eventi FIS <eventi-fis@formez.it>")
@@ -45,13 +53,14 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     #: development only: a thread of the web process sends the outbox (production runs
     #: `flask outbox send --loop` as its own process)
-    OUTBOX_SEND_IN_PROCESS = (os.environ.get("OUTBOX_SEND_IN_PROCESS", "").strip().lower()
-                              in ("1", "true", "yes", "on"))
+    OUTBOX_SEND_IN_PROCESS = env_flag("OUTBOX_SEND_IN_PROCESS")
     #: base of the links in e-mails rendered outside a request (reminders, CLI)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Rate limits per client: in memory on one machine, Redis when several processes share them.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: "json" (one object per line) or "text"; empty: JSON unless testing or debugging
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
     #: per client: posting the registration form, and opening personal links (guessing them)
     RATELIMIT_FORM = os.environ.get("RATELIMIT_FORM", "20 per minute; 200 per hour")
     RATELIMIT_LINK = os.environ.get("RATELIMIT_LINK", "60 per minute")
@@ -93,6 +102,11 @@ class ProductionConfig(Config):
             )
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = database_url()
+
+    @property
+    def SQLALCHEMY_ENGINE_OPTIONS(self):  # noqa: N802 (a configuration key)
+        """SQL errors end up in the logs: without their parameters (e-mails, names, tokens)."""
+        return {**super().SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
 
 
 CONFIGS = {

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from config import CONFIGS
 
+from . import security
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +34,7 @@ def create_app(config="development"):
     Path(app.instance_path).mkdir(exist_ok=True)
 
     register_extensions(app)
+    security.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -43,7 +45,9 @@ def register_extensions(app):
     from . import models  # noqa: F401  (every table known to migrations)
     from .accounts.views import load_user
     from .i18n import register_filters, select_locale
+    from .logs import init_app as init_logs
 
+    init_logs(app)  # first, so every request (even one refused by a limit) gets its id
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     csrf.init_app(app)

@@ -96,7 +96,8 @@ def pair(code):
             response = redirect(url_for(".scanner", event_id=device.event_id))
             response.set_cookie(DEVICE_COOKIE.format(event_id=device.event_id), f"{device.id}.{secret}",
                                 expires=device.expires_at, httponly=True, samesite="Lax",
-                                secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+                                secure=request.is_secure
+                                or current_app.config.get("SESSION_COOKIE_SECURE", False))
             flash(_("Questo dispositivo è abilitato all'ingresso dell'evento."), "success")
             return response
     event = db.session.get(Event, pairing.event_id)

@@ -92,6 +92,8 @@ class Event(db.Model):
                            name="capacity_in_person_positive"),
         db.CheckConstraint("capacity_remote IS NULL OR capacity_remote >= 0",
                            name="capacity_remote_positive"),
+        # a programme's events newest first: the results' event table
+        db.Index("ix_event_programme_id_starts_at", "programme_id", "starts_at"),
     )
 
     id = db.Column(db.Integer, primary_key=True)

@@ -66,7 +66,9 @@ def _person_search_name(mapper, connection, person):
 
 
 class Registration(db.Model):
-    __table_args__ = (db.UniqueConstraint("event_id", "person_id"),)
+    __table_args__ = (db.UniqueConstraint("event_id", "person_id"),
+                      # an event's confirmed registrations, counted on every results page
+                      db.Index("ix_registration_event_id_status", "event_id", "status"))
 
     id = db.Column(db.Integer, primary_key=True)
     event_id = db.Column(db.ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -1,6 +1,12 @@
-"""Language switch, privacy and accessibility pages, and the npm-installed assets."""
+"""Health and readiness probes, language switch, privacy and accessibility pages, and the
+static and npm-installed assets."""
+import hashlib
+import stat
+from functools import cache, lru_cache
 from pathlib import Path
 
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask import (
     Blueprint,
     abort,
@@ -14,8 +20,13 @@ from flask import (
 )
 
 from ..accounts.views import _safe_next
+from ..extensions import db
 
 bp = Blueprint("site", __name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+#: an asset whose URL carries its content's fingerprint (?v=) never changes: cache it a year
+VERSIONED_MAX_AGE = 365 * 24 * 3600
+ASSET_ENDPOINTS = ("static", "site.vendor")
 
 # Only these folders of node_modules are served, never the whole tree.
 VENDOR_DIRS = {
@@ -29,6 +40,28 @@ VENDOR_DIRS = {
 def healthz():
     """The process is up (no database work: load balancers call this often)."""
     return {"status": "ok"}
+
+
+@cache
+def migration_heads():
+    """The revisions the code expects, read once from the migrations folder."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+
+
+@bp.route("/readyz")
+def readyz():
+    """Ready for traffic: the database answers and its schema is the one this code expects."""
+    try:
+        current = frozenset(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
+    except sa.exc.SQLAlchemyError as error:
+        return {"status": "not_ready", "reason": "database unreachable or not migrated",
+                "error": type(error).__name__}, 503
+    finally:
+        db.session.remove()
+    if current != migration_heads():
+        return {"status": "not_ready", "reason": "migrations not current",
+                "database": sorted(current), "code": sorted(migration_heads())}, 503
+    return {"status": "ready"}
 
 
 @bp.route("/lingua/<code>")
@@ -56,3 +89,47 @@ def vendor(package, filename):
         abort(404)
     root = Path(current_app.config["NODE_MODULES"]) / folder
     return send_from_directory(root, filename, max_age=7 * 24 * 3600)
+
+
+def asset_file(endpoint, values):
+    """The file an asset URL would serve, or None for anything else."""
+    filename = values.get("filename")
+    if endpoint == "static":
+        return Path(current_app.static_folder) / filename if filename else None
+    folder = VENDOR_DIRS.get(values.get("package"))
+    if not (folder and filename):
+        return None
+    return Path(current_app.config["NODE_MODULES"]) / folder / filename
+
+
+@lru_cache(maxsize=512)
+def fingerprint(path, mtime_ns, size):
+    """A short hash of the file's content; a new mtime or size (a deploy) asks again."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+@bp.app_url_defaults
+def version_assets(endpoint, values):
+    """Asset URLs carry their content's fingerprint (?v=), so browsers may keep them a year
+    and still fetch the new file after a deploy; paths stay the same (folders such as the
+    fonts one, which scripts append names to, get none)."""
+    if endpoint not in ASSET_ENDPOINTS or "v" in values:
+        return
+    path = asset_file(endpoint, values)
+    try:
+        info = path.stat() if path else None
+    except OSError:
+        return
+    if info and stat.S_ISREG(info.st_mode):
+        values["v"] = fingerprint(str(path), info.st_mtime_ns, info.st_size)
+
+
+@bp.after_app_request
+def cache_versioned_assets(response):
+    versioned = request.endpoint in ASSET_ENDPOINTS and "v" in request.args
+    if versioned and response.status_code in (200, 304):
+        response.cache_control.no_cache = None
+        response.cache_control.max_age = VERSIONED_MAX_AGE
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    return response
