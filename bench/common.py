@@ -92,3 +92,12 @@ def make_app():
         RATELIMIT_ENABLED = False
 
     return create_app(Config)
+
+
+def timed(client, url):
+    """Seconds one GET of `url` takes through a Flask test client (asserting a 200)."""
+    began = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - began
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed

@@ -6,7 +6,6 @@ site layout without any database query), measured interleaved with it. Run: `mak
 import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import timed  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from fis_events import create_app  # noqa: E402
 from fis_events.demo.loader import load_all, rome  # noqa: E402
@@ -47,14 +47,6 @@ def build(app):
                 item = services.add_agenda_item(event, f"Punto {m}", AgendaItemKind.TALK)
                 services.add_speaker(item, f"Relatore {m}", "Ruolo", f"Ente {m}")
             services.publish_event(event)
-
-
-def timed(client, url):
-    began = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - began
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
 
 
 def main():

@@ -213,6 +213,20 @@ def open_event(make_event):
 
 
 @pytest.fixture
+def today_event(open_event):
+    """A published event happening now (registration closed, so people are added directly)."""
+
+    def make(**fields):
+        start = utcnow() - timedelta(hours=1)
+        values = dict(starts_at=start, ends_at=start + timedelta(hours=4),
+                      registration_closes_at=start - timedelta(minutes=1))
+        values.update(fields)
+        return open_event(**values)
+
+    return make
+
+
+@pytest.fixture
 def enrol():
     """Register someone to an event as an organiser would (whatever the window)."""
     numbers = itertools.count(1)

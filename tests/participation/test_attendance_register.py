@@ -34,8 +34,8 @@ def comune(name="Comune di Bergamo"):
 
 # ---- ticks ----------------------------------------------------------------------------------
 
-def test_a_tick_records_one_manual_attendance_by_the_organiser(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_a_tick_records_one_manual_attendance_by_the_organiser(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     registration = enrol(event, "Niccolò", "D'Angelo", REMOTE, organisation="Comune di Catanzaro")
     changes = services.save_register(event, {registration.person_id}, set(), {}, organiser)
     assert [p.full_name for p in changes.marked] == ["Niccolò D'Angelo"]
@@ -47,8 +47,8 @@ def test_a_tick_records_one_manual_attendance_by_the_organiser(started_event, en
     assert attendance.organisation.name == "Comune di Catanzaro"
 
 
-def test_the_chosen_mode_wins_and_saving_again_changes_nothing(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_the_chosen_mode_wins_and_saving_again_changes_nothing(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     person_id = enrol(event, "Anna", "Rossi", IN_PERSON).person_id
     services.save_register(event, {person_id}, set(), {person_id: REMOTE}, organiser)
     again = services.save_register(event, {person_id}, {person_id}, {person_id: IN_PERSON}, organiser)
@@ -57,8 +57,8 @@ def test_the_chosen_mode_wins_and_saving_again_changes_nothing(started_event, en
     assert attendance.mode is REMOTE and evidence_count() == 1
 
 
-def test_several_sources_stay_one_attendance(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_several_sources_stay_one_attendance(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     registration = enrol(event, "Anna", "Rossi", REMOTE)
     for source in (AttendanceSource.QR_SCAN, AttendanceSource.PLATFORM_REPORT):
         services.record_attendance(event, registration.person, REMOTE, source, registration=registration)
@@ -71,8 +71,8 @@ def test_several_sources_stay_one_attendance(started_event, enrol, staff):
                                   AttendanceSource.MANUAL]
 
 
-def test_untick_removes_a_manual_only_attendance(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_untick_removes_a_manual_only_attendance(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     person_id = enrol(event, "Anna", "Rossi").person_id
     services.save_register(event, {person_id}, set(), {}, organiser)
     changes = services.save_register(event, set(), {person_id}, {}, organiser)
@@ -80,8 +80,8 @@ def test_untick_removes_a_manual_only_attendance(started_event, enrol, staff):
     assert attendances(event) == [] and evidence_count() == 0
 
 
-def test_untick_keeps_an_attendance_another_source_shows(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_untick_keeps_an_attendance_another_source_shows(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     registration = enrol(event, "Anna", "Rossi")
     services.save_register(event, {registration.person_id}, set(), {}, organiser)
     scanned = utcnow()
@@ -99,8 +99,8 @@ def test_untick_keeps_an_attendance_another_source_shows(started_event, enrol, s
     assert attendance.recorded_at == scanned
 
 
-def test_untick_of_a_scan_only_attendance_keeps_it(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_untick_of_a_scan_only_attendance_keeps_it(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     registration = enrol(event, "Anna", "Rossi")
     services.record_attendance(event, registration.person, IN_PERSON, AttendanceSource.QR_SCAN,
                                registration=registration)
@@ -110,9 +110,9 @@ def test_untick_of_a_scan_only_attendance_keeps_it(started_event, enrol, staff):
     assert len(attendances(event)) == 1
 
 
-def test_a_tick_made_after_the_page_was_shown_is_not_undone(started_event, enrol, staff):
+def test_a_tick_made_after_the_page_was_shown_is_not_undone(today_event, enrol, staff):
     """A colleague ticked Anna after this organiser opened the page: saving it leaves her."""
-    event, organiser = started_event(), staff()
+    event, organiser = today_event(), staff()
     anna, bruno = enrol(event, "Anna", "Rossi").person_id, enrol(event, "Bruno", "Verdi").person_id
     services.save_register(event, {anna}, set(), {}, organiser)
     changes = services.save_register(event, {bruno}, set(), {}, organiser)  # shown before the tick
@@ -120,8 +120,8 @@ def test_a_tick_made_after_the_page_was_shown_is_not_undone(started_event, enrol
     assert len(attendances(event)) == 2
 
 
-def test_ids_outside_the_register_are_ignored(started_event, enrol, staff):
-    event, other, organiser = started_event(), started_event(title="Altro"), staff()
+def test_ids_outside_the_register_are_ignored(today_event, enrol, staff):
+    event, other, organiser = today_event(), today_event(title="Altro"), staff()
     stranger = enrol(other, "Carla", "Bianchi").person_id
     cancelled = enrol(event, "Dario", "Neri")
     registrations.cancel(cancelled)
@@ -129,8 +129,8 @@ def test_ids_outside_the_register_are_ignored(started_event, enrol, staff):
     assert changes.marked == [] and attendances(event) == []
 
 
-def test_the_register_lists_registrations_and_people_without_one(started_event, enrol, staff):
-    event, organiser = started_event(capacity_in_person=1), staff()
+def test_the_register_lists_registrations_and_people_without_one(today_event, enrol, staff):
+    event, organiser = today_event(capacity_in_person=1), staff()
     enrol(event, "Anna", "Rossi")
     waiting = enrol(event, "Bruno", "Verdi")
     registrations.cancel(enrol(event, "Carla", "Bianchi"))
@@ -165,8 +165,8 @@ def test_nothing_is_marked_before_the_start_or_for_a_cancelled_event(make_event,
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
 
 
-def test_only_organisers_mark_and_only_offered_modes(started_event, enrol, staff):
-    event = started_event(offers_remote=False)
+def test_only_organisers_mark_and_only_offered_modes(today_event, enrol, staff):
+    event = today_event(offers_remote=False)
     person = enrol(event, "Anna", "Rossi").person
     with pytest.raises(DomainError, match="Solo gli organizzatori"):
         services.mark_present(event, person, IN_PERSON, staff("door_staff"))
@@ -179,8 +179,8 @@ def test_only_organisers_mark_and_only_offered_modes(started_event, enrol, staff
 
 # ---- people without a registration ----------------------------------------------------------
 
-def test_someone_without_an_email_becomes_a_person_with_a_manual_attendance(started_event, staff):
-    event, organiser = started_event(), staff()
+def test_someone_without_an_email_becomes_a_person_with_a_manual_attendance(today_event, staff):
+    event, organiser = today_event(), staff()
     attendance, created = services.add_unregistered(
         event, first_name="  Niccolò ", last_name="D'Angelo", mode=IN_PERSON, user=organiser,
         organisation=comune("Comune di Catanzaro"), role="Assistente sociale")
@@ -190,7 +190,7 @@ def test_someone_without_an_email_becomes_a_person_with_a_manual_attendance(star
     assert attendance.organisation.name == "Comune di Catanzaro"
     assert attendance.sources == [AttendanceSource.MANUAL] and attendance.recorded_by_id == organiser.id
     # The same name at the same organisation, still without an e-mail: the same person.
-    other = started_event(title="Secondo incontro")
+    other = today_event(title="Secondo incontro")
     again, _ = services.add_unregistered(other, first_name="Niccolo", last_name="D’Angelo",
                                          mode=IN_PERSON, user=organiser,
                                          organisation=comune("Comune di Catanzaro"))
@@ -201,8 +201,8 @@ def test_someone_without_an_email_becomes_a_person_with_a_manual_attendance(star
     assert elsewhere.person_id != person.id
 
 
-def test_an_email_finds_the_known_person_and_their_registration(started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_an_email_finds_the_known_person_and_their_registration(today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     registration = enrol(event, "Niccolò", "D'Angelo", REMOTE, email="niccolo.dangelo@comune.catanzaro.it",
                          organisation="Comune di Catanzaro")
     attendance, created = services.add_unregistered(
@@ -223,8 +223,8 @@ def test_an_email_finds_the_known_person_and_their_registration(started_event, e
     (dict(first_name="Anna", last_name=""), "last_name"),
     (dict(first_name="Anna", last_name="Rossi", email="anna@"), "email"),
 ])
-def test_bad_input_is_refused_and_nothing_written(started_event, staff, fields, field):
-    event = started_event()
+def test_bad_input_is_refused_and_nothing_written(today_event, staff, fields, field):
+    event = today_event()
     with pytest.raises(DomainError) as error:
         services.add_unregistered(event, mode=IN_PERSON, user=staff(), **fields)
     assert error.value.field == field
@@ -257,9 +257,9 @@ def test_mark_and_unmark_held(make_event, staff):
 
 # ---- concurrency ----------------------------------------------------------------------------
 
-def test_two_organisers_ticking_the_same_person_at_once_give_one_attendance(app, started_event, enrol,
+def test_two_organisers_ticking_the_same_person_at_once_give_one_attendance(app, today_event, enrol,
                                                                            staff):
-    event, organiser = started_event(), staff()
+    event, organiser = today_event(), staff()
     person_id = enrol(event, "Anna", "Rossi").person_id
     event_id, user_id = event.id, organiser.id
     barrier, errors = threading.Barrier(2), []

@@ -30,8 +30,8 @@ def attendances():
 
 @pytest.mark.parametrize("method, suffix", [("get", ""), ("post", ""), ("post", "/aggiungi"),
                                             ("post", "/../svolto/segna")])
-def test_only_organisers(client, auth, started_event, method, suffix):
-    event = started_event()
+def test_only_organisers(client, auth, today_event, method, suffix):
+    event = today_event()
     target = url(event, suffix).replace("/presenze/..", "")
     response = getattr(client, method)(target, data={"csrf_token": csrf_from(client.get("/accesso"))})
     assert response.status_code == 302 and "/accesso" in response.headers["Location"]
@@ -39,9 +39,9 @@ def test_only_organisers(client, auth, started_event, method, suffix):
     assert getattr(client, method)(target, data={"csrf_token": csrf_from(client.get("/"))}).status_code == 403
 
 
-def test_the_register_shows_registrations_sources_and_people_without_one(client, auth, started_event,
+def test_the_register_shows_registrations_sources_and_people_without_one(client, auth, today_event,
                                                                           enrol, staff):
-    event = started_event()
+    event = today_event()
     anna = enrol(event, "Anna", "Rossi", organisation="Comune di Bergamo")
     enrol(event, "Bruno", "Verdi", AttendanceMode.REMOTE)
     organiser = staff()
@@ -61,8 +61,8 @@ def test_the_register_shows_registrations_sources_and_people_without_one(client,
     assert "Presenti: 2 · Iscrizioni valide: 2" in body
 
 
-def test_ticks_and_unticks_through_the_form(client, auth, started_event, enrol, staff):
-    event, organiser = started_event(), staff()
+def test_ticks_and_unticks_through_the_form(client, auth, today_event, enrol, staff):
+    event, organiser = today_event(), staff()
     anna, bruno = enrol(event, "Anna", "Rossi"), enrol(event, "Bruno", "Verdi")
     services.record_attendance(event, anna.person, anna.mode, AttendanceSource.QR_SCAN, registration=anna)
     db.session.commit()
@@ -86,8 +86,8 @@ def test_ticks_and_unticks_through_the_form(client, auth, started_event, enrol, 
     assert [a.person_id for a in attendances()] == [anna.person_id]
 
 
-def test_a_post_without_csrf_is_refused(client, auth, started_event, enrol):
-    event = started_event()
+def test_a_post_without_csrf_is_refused(client, auth, today_event, enrol):
+    event = today_event()
     person_id = enrol(event, "Anna", "Rossi").person_id
     auth.login()
     assert client.post(url(event), data={"present": [str(person_id)]}).status_code == 400
@@ -116,8 +116,8 @@ def add_form(client, event, **fields):
     return client.post(url(event, "/aggiungi"), data=data)
 
 
-def test_add_someone_without_an_email(client, auth, started_event):
-    event = started_event()
+def test_add_someone_without_an_email(client, auth, today_event):
+    event = today_event()
     auth.login()
     response = add_form(client, event)
     assert response.status_code == 302
@@ -134,8 +134,8 @@ def test_add_someone_without_an_email(client, auth, started_event):
     (dict(organisation="Cooperativa L'Approdo", organisation_kind=""), "indica di che tipo è"),
     (dict(mode=""), "Scegli la modalità di partecipazione."),
 ])
-def test_add_refused_keeps_the_input_and_writes_nothing(client, auth, started_event, fields, message):
-    event = started_event()
+def test_add_refused_keeps_the_input_and_writes_nothing(client, auth, today_event, fields, message):
+    event = today_event()
     auth.login()
     response = add_form(client, event, **fields)
     body = text(response)
@@ -184,11 +184,11 @@ def test_mark_held_refused_before_the_start(client, auth, make_event):
     assert db.session.get(Event, meeting.id).held_at is None
 
 
-def test_register_page_queries_do_not_grow_with_rows(client, auth, started_event, enrol, staff, count_queries):
+def test_register_page_queries_do_not_grow_with_rows(client, auth, today_event, enrol, staff, count_queries):
     auth.login()
 
     def queries_for(n):
-        event = started_event(title=f"Evento con {n}")
+        event = today_event(title=f"Evento con {n}")
         organiser = staff()
         for i in range(n):
             registration = enrol(event, "Persona", f"Numero {i}", organisation=f"Ente {i}")
