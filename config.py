@@ -64,6 +64,9 @@ class Config:
     #: per client: posting the registration form, and opening personal links (guessing them)
     RATELIMIT_FORM = os.environ.get("RATELIMIT_FORM", "20 per minute; 200 per hour")
     RATELIMIT_LINK = os.environ.get("RATELIMIT_LINK", "60 per minute")
+    #: staff log-in attempts: per client address, and per account name tried (from anywhere)
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute; 50 per hour")
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes")
     #: participation totals are kept this many seconds before being counted again (0: always
     #: count); pages show when they were counted and organisers can recount at once
     RESULTS_MAX_AGE = int(os.environ.get("RESULTS_MAX_AGE", "600"))
@@ -82,7 +85,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
     # Tests fire many requests from one address; the rate-limit test lowers these.
-    RATELIMIT_FORM = RATELIMIT_LINK = "100000 per minute"
+    RATELIMIT_FORM = RATELIMIT_LINK = RATELIMIT_LOGIN = RATELIMIT_LOGIN_ACCOUNT = "100000 per minute"
     DEMO_USERS_ALLOWED = True
     #: every test sees the figures of its own data (tests/results turn snapshots on to test them)
     RESULTS_MAX_AGE = 0

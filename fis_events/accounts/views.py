@@ -1,11 +1,12 @@
 """Staff log in and out."""
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from .forms import LoginForm
 from .models import Role, User
 from .services import authenticate
@@ -25,7 +26,26 @@ def _safe_next(target):
     return None
 
 
+def login_limit():
+    """Per client address (RATELIMIT_LOGIN)."""
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def account_limit():
+    """Per submitted address (RATELIMIT_LOGIN_ACCOUNT), whether or not an account has it: a
+    password cannot be guessed from many machines, and the answer never tells whether the
+    account exists."""
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
+def submitted_account():
+    email = (request.form.get("email") or "").strip().lower()
+    return "login:" + hashlib.sha256(email.encode()).hexdigest()
+
+
 @bp.route("/accesso", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=submitted_account)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
