@@ -155,17 +155,24 @@ STATUS_CHANGES = {
 }
 
 
+def apply_change(changes, action, event, *args):
+    """Run the service named by `action` in `changes` ({action: (service, message)}) on the
+    event and flash how it went; an unknown action is a 404."""
+    if action not in changes:
+        abort(404)
+    change, message = changes[action]
+    try:
+        change(event, *args)
+        flash(str(message), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+
+
 @bp.route("/eventi/<int:event_id>/stato/<action>", methods=["POST"])
 def change_status(event_id, action):
     event = get_or_404(Event, event_id)
-    if action not in STATUS_CHANGES:
-        abort(404)
-    change, message = STATUS_CHANGES[action]
-    try:
-        change(event)
-        flash(str(message), "success")
-    except DomainError as error:
-        flash(error.message, "error")
+    apply_change(STATUS_CHANGES, action, event)
     return redirect(url_for(".event", event_id=event.id))
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from babel.dates import format_datetime
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -31,7 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..accounts.access import organiser_required
 from ..accounts.models import Role
 from ..errors import DomainError, attach_error
-from ..events.manage import get_or_404
+from ..events.manage import apply_change, get_or_404
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import ROME
@@ -312,13 +311,5 @@ HELD_CHANGES = {
 @bp.route("/eventi/<int:event_id>/svolto/<action>", methods=["POST"])
 def held(event_id, action):
     event = get_or_404(Event, event_id)
-    if action not in HELD_CHANGES:
-        abort(404)
-    change, message = HELD_CHANGES[action]
-    try:
-        change(event, current_user._get_current_object())
-        flash(str(message), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    apply_change(HELD_CHANGES, action, event, current_user._get_current_object())
     return redirect(url_for(".attendance", event_id=event.id))

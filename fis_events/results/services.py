@@ -34,7 +34,7 @@ from ..i18n import ROME
 from ..participation.models import Attendance
 from ..programme.models import Organisation, OrganisationKind, Phase, Programme, ProgrammeStage
 from ..programme.services import current_stages, pipeline_counts
-from ..registration.models import AttendanceMode, Registration, RegistrationStatus
+from ..registration.models import AttendanceMode, Person, Registration, RegistrationStatus
 from .models import ResultsSnapshot
 
 #: the groups of the Comuni / partenariato split, in the order pages show them
@@ -445,8 +445,6 @@ class ParticipantRow:
 def participant_rows(scope, group=None, page=1, per_page=PAGE_SIZE):
     """(rows, total): the people behind a participant figure, optionally one group of the
     Comuni / partenariato split, by name."""
-    from ..registration.models import Person
-
     conditions = [_group_expression() == group] if group else []
     sub = (_attendances(scope, Attendance.person_id, func.count(Attendance.id).label("n"),
                         func.max(Event.starts_at).label("last"))
