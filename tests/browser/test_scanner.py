@@ -435,3 +435,81 @@ def test_scanner_works_under_a_strict_content_security_policy(app, organiser, pa
     settled(page)
     assert errors == []
     context.unroute_all(behavior="ignoreErrors")  # a request still on its way may not fail the teardown
+
+
+def test_a_reload_without_network_keeps_the_page_its_list_and_its_queue(app, organiser, page, context):
+    """Phones reload pages (a tap on the address bar, a swipe): the service worker answers with
+    the cached page, the downloaded list is still in IndexedDB, the scans queued before the
+    reload are still queued, and they all reach the server when the network returns."""
+    event_id = make_event(app)
+    badges = [register(app, event_id, n) for n in (1, 2)]
+    errors = open_scanner(page, event_id)
+    scanner = page.locator("#scanner")
+    expect(scanner).to_have_attribute("data-offline-ready", "1")
+    expect(scanner).to_have_attribute("data-sw-cached", re.compile(r"^[1-9]"), timeout=10_000)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    page.fill("#manual-code", badges[0][1])
+    page.press("#manual-code", "Enter")
+    expect(result_of(page)).to_have_attribute("data-result", "ok")
+    expect(page.locator("#pending")).to_have_attribute("data-pending", "1")
+
+    page.reload()
+    expect(scanner).to_be_visible()
+    expect(page.locator("#net-status")).to_contain_text("Non in linea")
+    expect(page.locator("#pending")).to_have_attribute("data-pending", "1")
+    page.fill("#manual-code", badges[1][1])
+    page.press("#manual-code", "Enter")
+    expect(result_of(page)).to_have_attribute("data-result", "ok")
+    expect(result_of(page)).to_contain_text("Niccolò D'Angelo 2")
+    expect(page.locator("#pending")).to_have_attribute("data-pending", "2")
+    page.fill("#manual-code", badges[0][1])  # let in before the reload: still remembered
+    page.press("#manual-code", "Enter")
+    expect(result_of(page)).to_have_attribute("data-result", "already_checked_in")
+    assert attendances(app, event_id) == set()
+
+    context.set_offline(False)
+    expect(page.locator("#pending")).to_have_attribute("data-pending", "0", timeout=15_000)
+    assert {registration_id for registration_id, _door in attendances(app, event_id)} == {
+        registration_id for registration_id, _payload in badges}
+    settled(page)
+    assert errors == []
+
+
+TORCH_CAMERA = """
+  // A phone's rear camera with a torch: Chromium's fake camera has none, so say it has one and
+  // keep what the page asks of it.
+  window.torchAsked = [];
+  const capabilities = MediaStreamTrack.prototype.getCapabilities;
+  MediaStreamTrack.prototype.getCapabilities = function () {
+    return Object.assign({}, capabilities.call(this), {torch: true});
+  };
+  MediaStreamTrack.prototype.applyConstraints = function (constraints) {
+    window.torchAsked.push(constraints.advanced[0].torch);
+    return window.torchFails ? Promise.reject(new Error('OverconstrainedError'))
+                             : Promise.resolve();
+  };
+"""
+
+
+def test_torch_toggle_where_the_camera_has_one(app, organiser, camera):
+    event_id = make_event(app)
+    context = camera(None)
+    context.add_init_script(TORCH_CAMERA)
+    page = context.new_page()
+    errors = open_scanner(page, event_id)
+    torch = page.get_by_role("button", name="Torcia")
+    expect(torch).to_be_visible()
+    expect(torch).to_have_attribute("aria-pressed", "false")
+    torch.click()
+    expect(torch).to_have_attribute("aria-pressed", "true")
+    torch.click()
+    expect(torch).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("() => window.torchAsked") == [True, False]
+    # A torch that refuses (another app holds it): the button goes rather than lie.
+    page.evaluate("() => { window.torchFails = true; }")
+    torch.click()
+    expect(torch).to_be_hidden()
+    settled(page)
+    assert errors == []
