@@ -14,7 +14,7 @@ users_cli = AppGroup("users", help="Staff accounts.")
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ORGANISER.value,
               show_default=True)
-@click.password_option(help="At least 10 characters; asked for when not given.")
+@click.password_option(help="At least 10 characters and hard to guess (a phrase of a few words); asked for when not given.")
 def create(email, name, role, password):
     """Create a staff user (admin, organiser or door staff)."""
     try:

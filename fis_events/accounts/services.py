@@ -1,7 +1,10 @@
 """Account rules: creating staff users and checking passwords."""
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -9,6 +12,10 @@ from ..errors import DomainError
 from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
+#: a bound on the work one log-in attempt can ask of the hash
+MAX_PASSWORD_LENGTH = 128
+#: zxcvbn's scale 0-4: 3 is "safely unguessable" against online guessing with throttling
+MIN_PASSWORD_SCORE = 3
 # A hash to compare against when the account does not exist, so both paths cost the same.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -23,11 +30,7 @@ def create_user(email, name, password, role):
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         raise DomainError(_("Indirizzo e-mail non valido."), field="email")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("La password deve avere almeno %(n)d caratteri.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
+    check_password(password, email, name)
     if db.session.scalar(db.select(User.id).filter_by(email=email)):
         raise DomainError(_("Esiste già un utente con questo indirizzo e-mail."), field="email")
     # scrypt, Werkzeug's default: memory-hard and salted.
@@ -36,6 +39,24 @@ def create_user(email, name, password, role):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def check_password(password, email, name):
+    """Length and guessability, the way NIST SP 800-63B asks: no composition rules, but no common
+    words, keyboard walks or dates, nor the person's own name or e-mail."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_("La password deve avere almeno %(n)d caratteri.", n=MIN_PASSWORD_LENGTH),
+                          field="password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(_("La password può avere al massimo %(n)d caratteri.", n=MAX_PASSWORD_LENGTH),
+                          field="password")
+    local, name = email.partition("@")[0], (name or "").lower()
+    own_words = [email, local, re.sub(r"\W", "", local), *re.split(r"\W+", local), *name.split(),
+                 re.sub(r"\W", "", name)]
+    if zxcvbn(password, user_inputs=own_words)["score"] < MIN_PASSWORD_SCORE:
+        raise DomainError(_("Password troppo facile da indovinare: evita parole comuni, sequenze, date "
+                            "e il tuo nome; una frase di tre o quattro parole va bene."), field="password")
 
 
 def authenticate(email, password):

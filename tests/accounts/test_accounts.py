@@ -18,14 +18,24 @@ def test_passwords_are_hashed_with_a_modern_scheme(app_ctx):
     assert authenticate("nessuno@example.org", PASSWORD) is None
 
 
-@pytest.mark.parametrize("email,password,field", [
-    ("non-una-email", PASSWORD, "email"),
-    ("a@example.org", "corta", "password"),
+@pytest.mark.parametrize("email,password,field,name", [
+    ("non-una-email", PASSWORD, "email", "X"),
+    ("a@example.org", "corta", "password", "X"),
+    ("a@example.org", "x" * 129, "password", "X"),
+    ("a@example.org", "password123", "password", "X"),
+    ("a@example.org", "qwertyuiop", "password", "X"),
+    ("anna.rossi@example.org", "annarossi2023", "password", "X"),  # her e-mail and a year
+    ("a@example.org", "GiuseppeVerdi1980", "password", "Giuseppe Verdi"),  # her name and a year
 ])
-def test_create_user_rules(app_ctx, email, password, field):
+def test_create_user_rules(app_ctx, email, password, field, name):
     with pytest.raises(DomainError) as error:
-        create_user(email, "X", password, Role.ORGANISER)
+        create_user(email, name, password, Role.ORGANISER)
     assert error.value.field == field
+
+
+def test_long_unusual_passphrases_are_welcome(app_ctx):
+    user = create_user("b@example.org", "B", "ciliegie sul tetto di Genova", Role.ORGANISER)
+    assert authenticate("b@example.org", "ciliegie sul tetto di Genova") == user
 
 
 def test_duplicate_user_is_refused(app_ctx):
