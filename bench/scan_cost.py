@@ -10,7 +10,6 @@ write the scan row (every attempt is logged), commit. Uses SQLite in a temporary
 PostgreSQL when DATABASE_URL is set (emptied first). Run: `.venv/bin/python bench/scan_cost.py`.
 """
 import collections
-import json
 import os
 import re
 import secrets
