@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
 
-.PHONY: install run serve-prod test test-fast bench translations chromium clean
+.PHONY: install run serve-prod test test-fast bench faults translations chromium clean
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -70,8 +70,15 @@ bench: install
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/registration.py
 	$(BIN)/python bench/checkin.py
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/checkin.py
+	$(BIN)/python bench/scan_cost.py
 	$(BIN)/python bench/results.py
 	DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/results.py
+
+# The registration burst while the SMTP server is down, PostgreSQL restarts and a gunicorn worker
+# is killed, on a PostgreSQL cluster of its own (created in a temporary folder on a free port,
+# then deleted; never the machine's server). Needs the PostgreSQL server binaries; a few minutes.
+faults: install
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/fis-events.sqlite

@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import socket
-import statistics
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import count, cpu_seconds, gunicorn, server_cpu  # noqa: E402
+from bench.common import Database, count, gunicorn, pct, server_cpu  # noqa: E402
 
 BADGES = int(os.environ.get("BENCH_BADGES", 5000))
 REPEATS = int(os.environ.get("BENCH_REPEATS", 1000))
@@ -219,27 +218,6 @@ def run(port, clients, work, method, event_id, database):
     client = sum(cpu for _answers, cpu in reports)
     return Round(rate, [r[0] for r in results], [(r[1], answer(r[1], r[2])) for r in results],
                  *(seconds * 1000 / len(results) for seconds in (server, backends, client)))
-
-
-class Database:
-    """The CPU of the PostgreSQL backends serving the bench database (nothing for SQLite)."""
-
-    BACKENDS = ("SELECT string_agg(pid::text, ' ') FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-
-    def __init__(self, url):
-        self.url = url if url.startswith("postgres") else None
-
-    def cpu(self, before=None):
-        """CPU seconds per backend now, or, given an earlier reading, the seconds used since."""
-        if self.url is None:
-            return {} if before is None else 0
-        now = {pid: cpu_seconds([pid]) for pid in map(int, (count(self.url, self.BACKENDS) or "").split())}
-        return now if before is None else sum(now[pid] - before.get(pid, 0) for pid in now)
-
-
-def pct(values, p):
-    return statistics.quantiles(values, n=100)[p - 1]
 
 
 def report(name, scans, base):

@@ -1,9 +1,13 @@
-"""What the benchmarks share: a gunicorn on loopback, a free port, counting rows afterwards."""
+"""What the benchmarks share: a gunicorn on loopback, a free port, counting rows afterwards,
+and for the fault benches a private PostgreSQL cluster that they may stop and start."""
 import contextlib
 import http.client
 import os
+import shutil
 import socket
+import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,14 +25,15 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, workers, threads):
-    """gunicorn serving bench.common:make_app() on a free loopback port; yields the port."""
+def gunicorn(database_url, workers, threads, log=None):
+    """gunicorn serving bench.common:make_app() on a free loopback port; yields the port.
+    `log`: a file for its error output (the app's warnings too) instead of ours."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads), "--keep-alive", "60", "--log-level", "warning",
-         "bench.common:make_app()"], cwd=ROOT, env=env)
+         "bench.common:make_app()"], cwd=ROOT, env=env, stderr=log)
     _servers[port] = server
     try:
         for _ in range(200):
@@ -51,12 +56,16 @@ def gunicorn(database_url, workers, threads):
             server.wait()
 
 
+def worker_pids(port):
+    """The pids of the gunicorn workers serving `port` now (its master restarts dead ones)."""
+    master = _servers[port].pid
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
 def server_cpu(port):
     """CPU seconds used so far by the gunicorn on `port`, master and workers (from /proc, so
     what other programs on the machine use does not count)."""
-    master = _servers[port].pid
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return cpu_seconds([master, *map(int, children)])
+    return cpu_seconds([_servers[port].pid, *worker_pids(port)])
 
 
 def cpu_seconds(pids):
@@ -71,15 +80,42 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def count(database_url, sql):
+def query(database_url, sql):
+    """Every row `sql` returns, through a connection of its own."""
     from config import database_url as normalised
 
     os.environ["DATABASE_URL"] = database_url
     engine = sa.create_engine(normalised())
     with engine.connect() as conn:
-        value = conn.execute(sa.text(sql)).scalar()
+        rows = conn.execute(sa.text(sql)).all()
     engine.dispose()
-    return value
+    return rows
+
+
+def count(database_url, sql):
+    return query(database_url, sql)[0][0]
+
+
+def pct(values, p):
+    """The p-th percentile of `values`."""
+    return statistics.quantiles(values, n=100)[p - 1]
+
+
+class Database:
+    """The CPU of the PostgreSQL backends serving the bench database (nothing for SQLite)."""
+
+    BACKENDS = ("SELECT string_agg(pid::text, ' ') FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+    def __init__(self, url):
+        self.url = url if url.startswith("postgres") else None
+
+    def cpu(self, before=None):
+        """CPU seconds per backend now, or, given an earlier reading, the seconds used since."""
+        if self.url is None:
+            return {} if before is None else 0
+        now = {pid: cpu_seconds([pid]) for pid in map(int, (count(self.url, self.BACKENDS) or "").split())}
+        return now if before is None else sum(now[pid] - before.get(pid, 0) for pid in now)
 
 
 def make_app():
@@ -101,3 +137,57 @@ def timed(client, url):
     elapsed = time.perf_counter() - began
     assert response.status_code == 200, (url, response.status_code)
     return elapsed
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own in a temporary folder, on a free loopback port, with
+    trust authentication: the fault benches stop and start it mid-burst, which they must never
+    do to the machine's shared server. Run by root, the cluster runs as the postgres user
+    (PostgreSQL refuses root); by anybody else, as that user."""
+
+    def __init__(self):
+        installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                           key=lambda path: int(path.parent.parent.name))
+        if not installed:
+            raise SystemExit("No PostgreSQL server binaries in /usr/lib/postgresql "
+                             "(apt-get install postgresql)")
+        self.bin = installed[-1].parent
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="fis-faults-pg-"))
+        self.data = self.folder / "data"
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args):
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_postgres, str(self.bin / args[0]), *args[1:]],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def create(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "--auth=trust", "--no-sync", "-U", "postgres")
+        return self.start()
+
+    def start(self):
+        """Start and wait until it accepts connections."""
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w",
+                  "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1", "start")
+        return self
+
+    def stop(self, mode="fast"):
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_postgres():
+    """A started PrivatePostgres, stopped and deleted afterwards whatever happened."""
+    cluster = PrivatePostgres()
+    try:
+        yield cluster.create()
+    finally:
+        cluster.remove()

@@ -3,10 +3,13 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import ServiceUnavailable
 
 from config import CONFIGS
 
 from . import security
+from .db_types import IdConverter
+from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unavailable_reason
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +22,7 @@ ERROR_CODES = {
     405: ("method_not_allowed", _l("Metodo non consentito per questo indirizzo.")),
     429: ("too_many_requests", _l("Troppe richieste in poco tempo: riprova tra qualche minuto.")),
     500: ("server_error", _l("Errore interno: riprova tra qualche istante.")),
+    503: ("unavailable", _l("Servizio momentaneamente non disponibile: riprova tra qualche istante.")),
 }
 
 
@@ -35,6 +39,7 @@ def create_app(config="development"):
 
     register_extensions(app)
     security.init_app(app)
+    app.url_map.converters["int"] = IdConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -63,6 +68,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from .accounts.views import bp as accounts_bp
     from .api.views import bp as api_bp
+    from .audit.views import bp as audit_bp
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
@@ -85,7 +91,8 @@ def register_blueprints(app):
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
                registration_manage_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
-               checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp):
+               checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
+               audit_bp):
         app.register_blueprint(bp)
 
 
@@ -101,6 +108,32 @@ def register_errorhandlers(app):
 
     for code in (400, 401, 403, 404, 405, 413, 429, 500):
         app.errorhandler(code)(render_error)
+
+    def database_unavailable(error):
+        """The database is down, restarting or out of connections: a 503 with Retry-After, not
+        a crash. The page asks the database nothing, not even who is logged in: it shows the
+        visitor's header (Flask-Login has no public way to set that for one response)."""
+        login_manager._update_request_context_with_user()
+        app.logger.warning("database unavailable: %s", database_unavailable_reason(error))
+        body, code = render_error(ServiceUnavailable())
+        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.errorhandler(error_class)(database_unavailable)
+
+    @app.teardown_appcontext
+    def end_session(_error):
+        """A database shutting down can drop the connection just as a request ends: the
+        rollback that ends the session then raises, and the answer already made would become
+        a 500. Here that connection is only let go of (the failed close has invalidated it, so
+        closing again does not touch it). Runs before Flask-SQLAlchemy's own teardown, which
+        then finds nothing to close (teardowns run in reverse order of registration)."""
+        try:
+            db.session.remove()
+        except DATABASE_UNAVAILABLE as error:
+            app.logger.warning("database unavailable at the end of a request: %s",
+                               database_unavailable_reason(error))
+            db.session.remove()
 
 
 def register_commands(app):

@@ -3,6 +3,11 @@ import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, String, TypeDecorator
+from werkzeug.routing import IntegerConverter
+
+#: the largest value of an Integer column on PostgreSQL (int4): no row has a larger id, and
+#: asking for one there is an error ("integer out of range"), on SQLite past 2**63 an overflow
+MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator):
@@ -26,6 +31,42 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def is_id(value):
+    """Whether a value sent by a client can be a row id: an int (not a bool) in the column's range."""
+    return type(value) is int and 0 < value <= MAX_ID
+
+
+def _number(text):
+    """The whole number written in `text` (ASCII digits: "²" is a digit to str.isdigit, not to
+    int), capped just past MAX_ID (int() refuses more than 4300 digits); None if it is none."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(MAX_ID)) else MAX_ID + 1
+
+
+def parse_id(text):
+    """The row id written in a query string or form value, or None when it cannot be one."""
+    number = _number(text)
+    return number if is_id(number) else None
+
+
+def parse_page(text):
+    """A page number from a query string: 1 when missing or unusable, and never so large that
+    its offset overflows a query."""
+    number = _number(text)
+    return min(number, MAX_ID) if number else 1
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in URLs: numbers past MAX_ID match no route (404) instead of reaching a query."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class EnumText(TypeDecorator):

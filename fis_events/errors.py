@@ -1,4 +1,6 @@
-"""The one exception that services raise when a rule says no."""
+"""The one exception that services raise when a rule says no, and the database errors that
+mean "try again later" rather than "this request is wrong"."""
+from sqlalchemy import exc as sa_exc
 
 
 class DomainError(Exception):
@@ -17,3 +19,20 @@ def attach_error(form, error):
         field.errors = list(field.errors) + [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+#: What SQLAlchemy raises when the database cannot answer now rather than because a request is
+#: wrong: the server down or restarting, a connection lost, no connection free in the pool, a
+#: lock or a conflict worth retrying (SQLite's "database is locked", PostgreSQL's deadlocks and
+#: serialization failures are OperationalErrors too).
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+#: seconds clients are told to wait (Retry-After) before trying again
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable_reason(error):
+    """One line for the log: the driver's error and its first line, never the SQL or its
+    parameters (names, e-mail addresses, tokens)."""
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first_line}"[:300]

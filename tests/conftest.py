@@ -29,7 +29,7 @@ from fis_events.programme.models import OrganisationKind
 from fis_events.registration import services as registrations
 from fis_events.registration.models import AttendanceMode
 from pdfs import PdfReader, poppler
-from support import PASSWORD, csrf_from
+from support import PASSWORD, csrf_from, empty_tables
 
 
 
@@ -79,12 +79,8 @@ def _clean_tables(request):
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    with request.getfixturevalue("app").app_context():
+        empty_tables()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from fis_events.extensions import db
 from fis_events.i18n import ROME
 
 PASSWORD = "una-password-lunga"
@@ -15,6 +16,14 @@ def csrf_from(response):
     """The CSRF token of the first form on a page, as a browser would send it back."""
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', response.data)
     return match.group(1).decode() if match else None
+
+
+def empty_tables():
+    """Delete every row, children first (in an app context)."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 def rome(y, m, d, hh=0, mm=0):

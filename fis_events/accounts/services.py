@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from ..audit import services as audit
 from ..db_types import utcnow
 from ..extensions import db
 from ..errors import DomainError
@@ -37,6 +38,7 @@ def create_user(email, name, password, role):
     user = User(email=email, name=name.strip(), role=Role(role),
                 password_hash=generate_password_hash(password))
     db.session.add(user)
+    audit.record("account.created", target=user, role=user.role)
     db.session.commit()
     return user
 
@@ -68,5 +70,6 @@ def authenticate(email, password):
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
     user.last_login_at = utcnow()
+    audit.record("account.login", user=user)
     db.session.commit()
     return user

@@ -4,6 +4,7 @@ OpenAPI 3.1 schemas are plain JSON Schema 2020-12, so the tests validate real re
 against them with jsonschema; every object forbids undeclared fields, so the document
 cannot fall behind serializers.py unnoticed.
 """
+from .. import ERROR_CODES
 from ..checkin import openapi as checkin_openapi
 from ..results import openapi as results_openapi
 from ..events.models import AgendaItemKind, EventKind, EventStatus
@@ -61,6 +62,11 @@ def event_properties():
     }
 
 
+def error_codes():
+    """Every code an error answer can carry: the API's own and the site-wide ones."""
+    return ["invalid_parameter", "invalid", *(name for name, _message in ERROR_CODES.values())]
+
+
 def schemas():
     return {
         "Event": closed_object(event_properties(), "Un evento pubblico (pubblicato o annullato)."),
@@ -94,7 +100,7 @@ def schemas():
         }),
         "Error": closed_object({
             "error": {**closed_object({
-                "code": {"type": "string", "enum": ["invalid_parameter", "not_found"]},
+                "code": {"type": "string", "enum": error_codes()},
                 "message": {"type": "string", "description": "Spiegazione in italiano."},
                 "field": {"type": ["string", "null"],
                           "description": "Il parametro da correggere, quando è uno."},

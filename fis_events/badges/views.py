@@ -18,6 +18,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.access import organiser_required
+from ..audit.services import record_and_commit
 from ..events.services import get_event
 from ..extensions import db
 from ..registration import services
@@ -78,8 +79,9 @@ def event_badges(event_id):
     if not registrations:
         return back_to_list(event.id, _("Nessun iscritto confermato: non ci sono badge da stampare."))
     suffix = f"-{mode.value.replace('_', '-')}" if mode else ""
-    return pdf_response(badges_pdf(registrations, layout),
-                        f"badge-evento-{event.id}{suffix}-{layout}.pdf")
+    body = badges_pdf(registrations, layout)
+    record_and_commit("badges.downloaded", event=event, count=len(registrations), format=layout)
+    return pdf_response(body, f"badge-evento-{event.id}{suffix}-{layout}.pdf")
 
 
 @bp.route("/iscrizioni/<int:registration_id>/badge.pdf")

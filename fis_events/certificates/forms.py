@@ -1,11 +1,12 @@
 """The public form that looks a certificate up by its code."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 
-class VerifyForm(FlaskForm):
+
+class VerifyForm(Form):
     """A GET search form: it changes nothing, so it carries no CSRF token, and its address
     can be bookmarked or printed."""
 

@@ -1,15 +1,17 @@
 """Check-in JSON API under /api/v1/events/<id>/checkin/ (in the OpenAPI document)."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
+from ..db_types import is_id
 from ..errors import DomainError
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..i18n import long_date, short_time
 from ..programme.models import Organisation, OrganisationKind
 from ..registration.models import AttendanceMode, Registration
+from ..text import check_text
 from . import services
 from .access import checkin_actor
 
@@ -78,16 +80,29 @@ def body():
     return data
 
 
+def text(data, name, limit=None):
+    """A text field of a request body, at most `limit` characters; missing or null is empty."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DomainError(_("«%(name)s» deve essere un testo.", name=name), field=name)
+    if limit is not None and len(value) > limit:
+        raise DomainError(_("«%(name)s» può avere al massimo %(max)d caratteri.", name=name, max=limit),
+                          field=name)
+    return check_text(value, field=name)
+
+
 def parse_time(value):
     if value in (None, ""):
         return None
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            raise DomainError(_("Orario senza fuso orario."), field="client_time")
+        return moment.astimezone(timezone.utc)  # year 1 at +01:00 is not a time in UTC
+    except (ValueError, OverflowError):
         raise DomainError(_("Orario non valido."), field="client_time") from None
-    if moment.tzinfo is None:
-        raise DomainError(_("Orario senza fuso orario."), field="client_time")
-    return moment
 
 
 @bp.errorhandler(DomainError)
@@ -99,10 +114,15 @@ def refused(error):
 def scan(event_id):
     event, user, device = event_and_actor(event_id)
     data = body()
-    outcome = services.decide_scan(event, str(data.get("payload", ""))[:500], str(data.get("nonce", "")),
-                                   client_time=parse_time(data.get("client_time")), device=device,
-                                   user=user, door=data.get("door"))
+    outcome = decide(event, data, user, device)
     return jsonify(outcome_data(outcome))
+
+
+def decide(event, scan, user, device, offline=False):
+    """One scan of a request: whatever the payload is, it is only ever compared with ours."""
+    return services.decide_scan(event, str(scan.get("payload", ""))[:500], text(scan, "nonce"),
+                                client_time=parse_time(scan.get("client_time")), device=device,
+                                user=user, door=text(scan, "door", 50), offline=offline)
 
 
 @bp.route("/sync", methods=["POST"])
@@ -114,9 +134,7 @@ def sync(event_id):
         abort(400)
     results = []
     for item in sorted((s for s in scans if isinstance(s, dict)), key=lambda s: str(s.get("client_time", ""))):
-        outcome = services.decide_scan(event, str(item.get("payload", ""))[:500], str(item.get("nonce", "")),
-                                       client_time=parse_time(item.get("client_time")), device=device,
-                                       user=user, door=item.get("door"), offline=True)
+        outcome = decide(event, item, user, device, offline=True)
         results.append({"nonce": item.get("nonce"), **outcome_data(outcome)})
     return jsonify(results=results, counts=services.counts(event_id))
 
@@ -124,7 +142,7 @@ def sync(event_id):
 @bp.route("/search")
 def search(event_id):
     event, _user, _device = event_and_actor(event_id)
-    found = services.search(event, request.args.get("q", "")[:100])
+    found = services.search(event, check_text(request.args.get("q", "")[:100], field="q"))
     present = services.attendances_by_registration(event, [r.id for r in found])
     return jsonify(results=[{
         "registration_id": r.id, "name": r.person.full_name,
@@ -141,8 +159,8 @@ def counts(event_id):
 
 
 def registration_of(event, data):
-    registration = db.session.get(Registration, data.get("registration_id")) if isinstance(
-        data.get("registration_id"), int) else None
+    registration = db.session.get(Registration, data["registration_id"]) if is_id(
+        data.get("registration_id")) else None
     if registration is None or registration.event_id != event.id:
         abort(404)
     return registration
@@ -152,8 +170,8 @@ def registration_of(event, data):
 def manual(event_id):
     event, user, device = event_and_actor(event_id)
     data = body()
-    outcome = services.manual_checkin(event, registration_of(event, data), str(data.get("nonce", "")),
-                                      user=user, device=device, door=data.get("door"))
+    outcome = services.manual_checkin(event, registration_of(event, data), text(data, "nonce"),
+                                      user=user, device=device, door=text(data, "door", 50))
     return jsonify(outcome_data(outcome))
 
 
@@ -162,7 +180,7 @@ def undo(event_id):
     event, user, device = event_and_actor(event_id)
     data = body()
     services.undo_checkin(event, registration_of(event, data), user=user, device=device,
-                          door=data.get("door"))
+                          door=text(data, "door", 50))
     return jsonify(result="undone", counts=services.counts(event_id))
 
 
@@ -177,19 +195,19 @@ def walk_in(event_id):
     except ValueError:
         raise DomainError(_("Scegli la modalità."), field="mode") from None
     organisation = None
-    if data.get("organisation"):
+    name = text(data, "organisation", 200)
+    if name:
         from ..events.services import find_or_create_organisation
 
-        name = str(data["organisation"])[:200]
         organisation = db.session.scalar(db.select(Organisation).filter_by(name=name)) or \
             find_or_create_organisation(name, OrganisationKind.ALTRO)
     override = bool(data.get("override")) and user is not None and user.has_role(Role.ADMIN, Role.ORGANISER)
     registration, outcome = services.walk_in(
         db.session.get(Event, event.id),  # the whole event: registering checks its capacities
-        email=str(data.get("email", ""))[:254], first_name=str(data.get("first_name", ""))[:100],
-        last_name=str(data.get("last_name", ""))[:100], mode=mode, organisation=organisation,
-        role=str(data.get("role", ""))[:200] or None, user=user, device=device,
-        door=data.get("door"), override=override)
+        email=text(data, "email", 254), first_name=text(data, "first_name", 100),
+        last_name=text(data, "last_name", 100), mode=mode, organisation=organisation,
+        role=text(data, "role", 200) or None, user=user, device=device,
+        door=text(data, "door", 50), override=override)
     return jsonify(outcome_data(outcome))
 
 

@@ -17,6 +17,8 @@ def _body(schema):
 
 
 COMMON_ERRORS = {
+    "400": _json("Richiesta non valida: corpo non JSON o non un oggetto, token CSRF della sessione "
+                 "mancante, un NUL nell'indirizzo.", _ref("Error")),
     "401": _json("Serve l'accesso (personale o dispositivo abbinato).", _ref("Error")),
     "403": _json("Non abilitato all'ingresso di questo evento.", _ref("Error")),
     "404": _json("Evento o iscrizione inesistente.", _ref("Error")),
@@ -29,7 +31,7 @@ def schemas():
         "checked_in": {"type": "integer"}, "expected": {"type": "integer"}}}
     scan_request = {"type": "object", "required": ["payload", "nonce"], "properties": {
         "payload": {"type": "string", "description": "Il testo letto dal codice QR."},
-        "nonce": {"type": "string", "maxLength": 64,
+        "nonce": {"type": "string", "minLength": 1, "maxLength": 64,
                   "description": "Scelto dal client per ogni tentativo: ripetere la richiesta non "
                                  "crea una seconda scansione."},
         "client_time": {**DATETIME, "description": "Quando il telefono ha letto il codice."},
@@ -59,14 +61,16 @@ def schemas():
         "SyncResult": {"type": "object", "required": ["results", "counts"], "properties": {
             "results": {"type": "array", "items": _ref("ScanResult")}, "counts": _ref("CheckinCounts")}},
         "RegistrationRef": {"type": "object", "required": ["registration_id"], "properties": {
-            "registration_id": {"type": "integer"}, "nonce": {"type": "string", "maxLength": 64},
+            "registration_id": {"type": "integer"}, "nonce": {"type": "string", "minLength": 1, "maxLength": 64},
             "door": {"type": "string", "maxLength": 50}}},
         "WalkIn": {"type": "object", "required": ["first_name", "last_name", "email", "mode"], "properties": {
-            "first_name": {"type": "string"}, "last_name": {"type": "string"},
-            "email": {"type": "string"}, "mode": {"type": "string", "enum": ["in_person", "remote"]},
-            "organisation": {"type": "string"}, "role": {"type": "string"},
+            "first_name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "last_name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "mode": {"type": "string", "enum": ["in_person", "remote"]},
+            "organisation": {"type": "string", "maxLength": 200}, "role": {"type": "string", "maxLength": 200},
             "override": {"type": "boolean", "description": "Solo organizzatori: entra anche a posti esauriti."},
-            "door": {"type": "string"}}},
+            "door": {"type": "string", "maxLength": 50}}},
         "SearchResults": {"type": "object", "required": ["results"], "properties": {"results": {
             "type": "array", "items": {"type": "object", "properties": {
                 "registration_id": {"type": "integer"}, "name": {"type": "string"},
@@ -102,10 +106,12 @@ def paths():
         f"{base}/scan": {"post": _operation("scan", "Decide una scansione all'ingresso", {
             "200": _json("L'esito, con il motivo.", _ref("ScanResult")), **invalid}, "ScanRequest")},
         f"{base}/sync": {"post": _operation("syncScans", "Invia le scansioni fatte offline", {
-            "200": _json("Gli esiti, nell'ordine in cui sono state fatte.", _ref("SyncResult"))},
-            "SyncRequest")},
+            "200": _json("Gli esiti, nell'ordine in cui sono state fatte.", _ref("SyncResult")),
+            "422": _json("Una scansione non valida (senza nonce, orario illeggibile): le precedenti "
+                         "restano decise e, inviate di nuovo, danno la stessa risposta.",
+                         _ref("Error"))}, "SyncRequest")},
         f"{base}/search": {"get": _operation("searchRegistrations", "Cerca per nome, e-mail o ente", {
-            "200": _json("Fino a 20 iscrizioni.", _ref("SearchResults"))},
+            "200": _json("Fino a 20 iscrizioni.", _ref("SearchResults")), **invalid},
             parameters=[{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}])},
         f"{base}/counts": {"get": _operation("checkinCounts", "Entrati / attesi per modalità", {
             "200": _json("I conteggi.", _ref("CheckinCounts"))})},

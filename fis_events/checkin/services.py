@@ -19,7 +19,8 @@ from sqlalchemy import and_, bindparam, exists, func, update
 from sqlalchemy.orm import aliased, selectinload
 
 from ..accounts.models import Role, User
-from ..db_types import utcnow
+from ..audit import services as audit
+from ..db_types import parse_id, utcnow
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
@@ -274,9 +275,14 @@ def attendances_by_registration(event, registration_ids):
 
 
 def manual_checkin(event, registration, nonce, user=None, device=None, door=None):
-    """One tap on a search result: the same rules as a scan, without the QR code."""
+    """One tap on a search result: the same rules as a scan, without the QR code. The audit log
+    gets an entry when it lets the person in (the scan row logs every attempt): in the scan's
+    transaction, so a replayed nonce writes neither."""
     if registration.event_id != event.id:
         raise DomainError(_("Questa iscrizione è di un altro evento."))
+    if (_refusal(event, registration.qr_token, registration, utcnow()) is None
+            and find_attendance(event.id, registration.person_id) is None):
+        audit.record("checkin.manual", event=event, target=registration, user=user, device=device)
     payload = PAYLOAD_PREFIX + registration.qr_token
     return decide_scan(event, payload, nonce, device=device, user=user, door=door)
 
@@ -290,6 +296,7 @@ def undo_checkin(event, registration, user=None, device=None, door=None):
     db.session.add(Scan(event_id=event.id, registration=registration, result="undo",
                         nonce=secrets.token_urlsafe(24), device=device, user=user,
                         door=(door or "")[:50] or None))
+    audit.record("checkin.undone", event=event, target=registration, user=user, device=device)
     db.session.commit()
 
 
@@ -341,11 +348,14 @@ def assign_staff(event, user):
         raise DomainError(_("Solo il personale all'ingresso può essere assegnato a un evento."))
     if not db.session.scalar(db.select(StaffAssignment.id).filter_by(event_id=event.id, user_id=user.id)):
         db.session.add(StaffAssignment(event_id=event.id, user_id=user.id))
+        audit.record("checkin.staff_assigned", event=event, target=user)
     db.session.commit()
 
 
 def unassign_staff(event, user):
-    db.session.execute(db.delete(StaffAssignment).filter_by(event_id=event.id, user_id=user.id))
+    removed = db.session.execute(db.delete(StaffAssignment).filter_by(event_id=event.id, user_id=user.id))
+    if removed.rowcount:
+        audit.record("checkin.staff_removed", event=event, target=user)
     db.session.commit()
 
 
@@ -358,6 +368,7 @@ def create_pairing(event, user=None, now=None):
     code = secrets.token_urlsafe(24)
     db.session.add(DevicePairing(event_id=event.id, code_hash=_digest(code), created_by_id=getattr(user, "id", None),
                                  expires_at=(now or utcnow()) + timedelta(minutes=PAIRING_MINUTES)))
+    audit.record("checkin.pairing_created", event=event, user=user)
     db.session.commit()
     return code
 
@@ -384,6 +395,7 @@ def pair_device(code, name, now=None):
     device = CheckinDevice(event_id=event.id, name=name, secret_hash=_digest(secret),
                            expires_at=event.ends_at + DEVICE_GRACE, created_by_id=pairing.created_by_id)
     db.session.add(device)
+    audit.record("checkin.device_paired", event=event, target=device, device=device)
     db.session.commit()
     return device, secret
 
@@ -391,9 +403,10 @@ def pair_device(code, name, now=None):
 def device_for(event, cookie_value, now=None):
     """The paired device behind a cookie "<id>.<secret>", if valid for this event."""
     device_id, _sep, secret = (cookie_value or "").partition(".")
-    if not device_id.isdigit() or not secret:
+    device_id = parse_id(device_id)
+    if device_id is None or not secret:
         return None
-    device = db.session.get(CheckinDevice, int(device_id))
+    device = db.session.get(CheckinDevice, device_id)
     if (device is None or device.event_id != event.id or not device.is_valid(now)
             or not hmac.compare_digest(device.secret_hash, _digest(secret))):
         return None
@@ -402,6 +415,7 @@ def device_for(event, cookie_value, now=None):
 
 def revoke_device(device):
     device.revoked_at = utcnow()
+    audit.record("checkin.device_revoked", event=device.event_id, target=device)
     db.session.commit()
 
 

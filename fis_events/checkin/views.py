@@ -17,7 +17,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.exceptions import Unauthorized
 from wtforms import SelectChoice, SelectField, StringField
@@ -30,6 +29,7 @@ from ..errors import DomainError, attach_error
 from ..events.manage import event_or_404
 from ..events.models import Event, EventStatus
 from ..extensions import db, limiter
+from ..forms import Form
 from . import services
 from .access import DEVICE_COOKIE, checkin_actor
 from .models import CheckinDevice, StaffAssignment
@@ -39,12 +39,12 @@ manage_bp = Blueprint("checkin_manage", __name__, url_prefix="/gestione")
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
 
 
-class PairingForm(FlaskForm):
+class PairingForm(Form):
     name = StringField(_l("Nome di questo dispositivo"), validators=[DataRequired(), Length(max=50)],
                        render_kw={"placeholder": "Porta 2", "autocomplete": "off"})
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     user = SelectField(_l("Personale all'ingresso"), validators=[DataRequired()])
 
 
@@ -140,7 +140,7 @@ def door(event_id):
 @manage_bp.route("/eventi/<int:event_id>/ingresso/abbinamento", methods=["POST"])
 def new_pairing(event_id):
     event = event_or_404(event_id)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     code = services.create_pairing(event, current_user)
     link = url_for("checkin.pair", code=code, _external=True)
@@ -151,7 +151,7 @@ def new_pairing(event_id):
 @manage_bp.route("/eventi/<int:event_id>/ingresso/personale/<int:user_id>/rimuovi", methods=["POST"])
 def remove_staff(event_id, user_id):
     event = event_or_404(event_id)
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         services.unassign_staff(event, db.session.get(User, user_id) or abort(404))
     return redirect(url_for(".door", event_id=event.id))
 
@@ -159,7 +159,7 @@ def remove_staff(event_id, user_id):
 @manage_bp.route("/dispositivi/<int:device_id>/revoca", methods=["POST"])
 def revoke(device_id):
     device = db.session.get(CheckinDevice, device_id) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         services.revoke_device(device)
         flash(_("Dispositivo «%(name)s» disabilitato.", name=device.name), "success")
     return redirect(url_for(".door", event_id=device.event_id))

@@ -2,11 +2,11 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form, optional_row_id, row_id
 from ..i18n import ROME
 from .models import AgendaItemKind, EventKind
 
@@ -23,10 +23,6 @@ def enum_options(enum_class):
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -47,7 +43,17 @@ class LocalDateTimeField(DateTimeLocalField):
         return self.data.astimezone(ROME).strftime(DATETIME_FORMAT) if self.data else ""
 
 
-class EventForm(FlaskForm):
+class ClockField(TimeField):
+    """A time of day, hh:mm, refused in Italian (WTForms' Italian catalogue lacks this one)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Ora non valida: scrivila come hh:mm, ad esempio 14:30."))) from None
+
+
+class EventForm(Form):
     title = StringField(_l("Titolo"), filters=[_strip],
                         validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo di evento"), choices=enum_options(EventKind), validators=[DataRequired(REQUIRED)])
@@ -59,15 +65,15 @@ class EventForm(FlaskForm):
     venue = StringField(_l("Luogo"), filters=[_strip], validators=[Length(max=200)])
     address = StringField(_l("Indirizzo"), filters=[_strip], validators=[Length(max=300)])
     city = StringField(_l("Città"), filters=[_strip], validators=[Length(max=100)])
-    host_event = SelectField(_l("Evento ospitante"), coerce=_optional_int, validate_choice=False)
+    host_event = SelectField(_l("Evento ospitante"), coerce=optional_row_id, validate_choice=False)
     host_title = StringField(_l("Nuovo evento ospitante: titolo"), filters=[_strip],
                              validators=[Length(max=200)])
     host_city = StringField(_l("Nuovo evento ospitante: città"), filters=[_strip],
                             validators=[Length(max=100)])
     host_starts_on = DateField(_l("Nuovo evento ospitante: primo giorno"), validators=[Optional()])
     host_ends_on = DateField(_l("Nuovo evento ospitante: ultimo giorno"), validators=[Optional()])
-    programme = SelectField(_l("Programma"), coerce=_optional_int, validate_choice=False)
-    phase = SelectField(_l("Fase"), coerce=_optional_int, validate_choice=False)
+    programme = SelectField(_l("Programma"), coerce=optional_row_id, validate_choice=False)
+    phase = SelectField(_l("Fase"), coerce=optional_row_id, validate_choice=False)
     offers_in_person = BooleanField(_l("Partecipazione in presenza"), default=True)
     offers_remote = BooleanField(_l("Partecipazione da remoto"))
     capacity_in_person = IntegerField(
@@ -82,7 +88,7 @@ class EventForm(FlaskForm):
     invitation_only = BooleanField(_l("Solo su invito"))
     language = SelectField(_l("Lingua delle e-mail ai partecipanti"),
                            choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")])
-    beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=int, validate_choice=False)
+    beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=row_id, validate_choice=False)
 
     def set_choices(self, host_events, programmes, organisations):
         self.host_event.choices = [SelectChoice(None, _l("Nessuno"))] + [
@@ -94,13 +100,13 @@ class EventForm(FlaskForm):
         self.beneficiaries.choices = [SelectChoice(o.id, o.name) for o in organisations]
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(_l("Titolo"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo"), choices=enum_options(AgendaItemKind), default=AgendaItemKind.TALK.value)
     day = SelectField(_l("Giorno"), validate_choice=False)
-    start_time = TimeField(_l("Ora di inizio"), validators=[Optional()],
-                           description=_l("Lascia vuoto se il punto segue quello precedente."))
-    end_time = TimeField(_l("Ora di fine"), validators=[Optional()])
+    start_time = ClockField(_l("Ora di inizio"), validators=[Optional()],
+                            description=_l("Lascia vuoto se il punto segue quello precedente."))
+    end_time = ClockField(_l("Ora di fine"), validators=[Optional()])
     section = StringField(_l("Titolo di sezione (facoltativo)"), filters=[_strip],
                           validators=[Length(max=200)])
     description = TextAreaField(_l("Descrizione (facoltativa)"), filters=[_strip], render_kw={"rows": 2})
@@ -113,6 +119,11 @@ class AgendaItemForm(FlaskForm):
         if not self.day.data:
             self.day.data = first.isoformat()
         return len(days) > 1
+
+    def validate_day(self, field):
+        """Only the event's days are offered: anything else would make no time (and no 500)."""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Scegli uno dei giorni dell'evento."))
 
     def moment(self, clock):
         """The aware datetime for a time typed on the chosen day, or None."""
@@ -132,7 +143,7 @@ class AgendaItemForm(FlaskForm):
             self.end_time.data = item.ends_at.astimezone(ROME).time()
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     name = StringField(_l("Nome e cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)],
                        render_kw={"list": "known-speakers", "autocomplete": "off"})
     role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)])

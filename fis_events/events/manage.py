@@ -3,7 +3,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.access import organiser_required
+from ..accounts.access import organiser_required, wants_json
+from ..db_types import parse_page
 from ..errors import DomainError, attach_error
 from ..extensions import db
 from ..programme.models import Organisation, Phase, Programme
@@ -27,16 +28,12 @@ def get_or_404(model, ident):
     return obj
 
 
-def wants_json():
-    return request.accept_mimetypes.best == "application/json"
-
-
 # ---- events -------------------------------------------------------------------------------
 
 @bp.route("/")
 def index():
     events = db.paginate(db.select(Event).order_by(Event.starts_at.desc(), Event.id.desc()),
-                         page=request.args.get("pagina", 1, type=int), per_page=50,
+                         page=parse_page(request.args.get("pagina")), per_page=50,
                          max_per_page=50, error_out=False)
     return render_template("manage/index.html", events=events)
 

@@ -1,6 +1,7 @@
 """Public pages: the event list and the event page with its agenda."""
 from flask import Blueprint, abort, render_template, request
 
+from ..db_types import parse_id, parse_page
 from ..extensions import db
 from ..programme.models import Phase, Programme
 from ..registration.services import registration_state
@@ -31,13 +32,14 @@ def index():
         kind = EventKind(kind) if kind else None
     except ValueError:
         kind = None
-    phase = db.session.get(Phase, request.args.get("fase", type=int) or 0)
+    phase_id = parse_id(request.args.get("fase"))
+    phase = db.session.get(Phase, phase_id) if phase_id else None
     phases = db.session.scalars(db.select(Phase).order_by(Phase.programme_id, Phase.position)).all()
     return render_template(
         "events/index.html",
         events=db.paginate(
             public_events_query(when, kind=kind, phase_ids=[phase.id] if phase else None),
-            page=request.args.get("pagina", 1, type=int), per_page=PER_PAGE, max_per_page=PER_PAGE,
+            page=parse_page(request.args.get("pagina")), per_page=PER_PAGE, max_per_page=PER_PAGE,
             error_out=False,
         ),
         when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind),

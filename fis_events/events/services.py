@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
 
+from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -39,10 +40,12 @@ def save_event(event, **fields):
         values["phase"] = phase_on(values["programme"], values["starts_at"])
     more_seats = event.id is not None and any(
         _raised(getattr(event, name), values[name]) for name in ("capacity_in_person", "capacity_remote"))
+    created = event.id is None
     for name, value in values.items():
         setattr(event, name, value)
-    if event.id is None:
+    if created:
         db.session.add(event)
+    audit.record("event.created" if created else "event.updated", event=event)
     db.session.commit()
     if more_seats:
         from ..registration.services import fill_free_seats  # registration builds on events
@@ -119,6 +122,7 @@ def publish_event(event):
     if event.status is EventStatus.CANCELLED:
         raise DomainError(_("Un evento annullato non può essere pubblicato."))
     event.status = EventStatus.PUBLISHED
+    audit.record("event.published", event=event)
     db.session.commit()
 
 
@@ -126,6 +130,7 @@ def unpublish_event(event):
     if event.status is not EventStatus.PUBLISHED:
         raise DomainError(_("Solo un evento pubblicato può tornare in bozza."))
     event.status = EventStatus.DRAFT
+    audit.record("event.unpublished", event=event)
     db.session.commit()
 
 
@@ -134,6 +139,7 @@ def cancel_event(event):
     if event.status is EventStatus.CANCELLED:
         raise DomainError(_("L'evento è già annullato."))
     event.status = EventStatus.CANCELLED
+    audit.record("event.cancelled", event=event)
     db.session.commit()
 
 
@@ -216,6 +222,7 @@ def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=No
         position=len(event.agenda_items),
     )
     db.session.add(item)
+    audit.record("agenda.item_added", event=event, target=item)
     db.session.commit()
     return item
 
@@ -228,6 +235,7 @@ def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=
     item.starts_at, item.ends_at = starts_at, ends_at
     item.section = (section or "").strip() or None
     item.description = (description or "").strip() or None
+    audit.record("agenda.item_updated", event=item.event_id, target=item)
     db.session.commit()
     return item
 
@@ -238,11 +246,13 @@ def _check_item_title(title):
 
 
 def delete_agenda_item(item):
+    audit.record("agenda.item_deleted", event=item.event_id, target=item)
     _remove(item.event.agenda_items, item)
 
 
 def move_agenda_item(item, offset):
     """Move an item up (-1) or down (+1); a no-op at either end."""
+    audit.record("agenda.item_moved", event=item.event_id, target=item)
     _move(item.event.agenda_items, item, offset)
 
 
@@ -315,20 +325,29 @@ def add_speaker(item, name, role=None, organisation_name=None, remote=False):
     link = AgendaItemSpeaker(agenda_item=item, speaker=speaker, remote=bool(remote),
                              position=len(item.speaker_links))
     db.session.add(link)
+    _record_speaker("agenda.speaker_added", link)
     db.session.commit()
     return link
 
 
+def _record_speaker(action, link, **details):
+    item = link.agenda_item
+    audit.record(action, event=item.event_id, target=link.speaker, item=item.id, **details)
+
+
 def set_speaker_remote(link, remote):
     link.remote = bool(remote)
+    _record_speaker("agenda.speaker_updated", link, remote=link.remote)
     db.session.commit()
 
 
 def remove_speaker(link):
+    _record_speaker("agenda.speaker_removed", link)
     _remove(link.agenda_item.speaker_links, link)
 
 
 def move_speaker(link, offset):
+    _record_speaker("agenda.speaker_moved", link)
     _move(link.agenda_item.speaker_links, link, offset)
 
 

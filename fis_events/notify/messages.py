@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..registration.emails import event_language, registration_links
@@ -84,6 +85,7 @@ def message_registrants(event, subject, body, statuses=DEFAULT_STATUSES, sender_
                         render_template("notify/organiser_message.txt", **context),
                         render_template("notify/organiser_message.html", **context),
                         registration=registration)
+    audit.record("registrations.messaged", event=event, user=sender_user, count=len(registrations))
     db.session.commit()
     current_app.logger.info("organiser message for event %s queued for %d registrations (by user %s)",
                             event.id, len(registrations), getattr(sender_user, "id", None))

@@ -1,19 +1,20 @@
 """Organiser forms for attendance: the platform report upload and its confirmation, the
 attendance register and the people who came without registering."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ..db_types import parse_id
 from ..events.forms import enum_options
+from ..forms import Form, row_id
 from ..programme.models import OrganisationKind
 from ..registration.forms import REQUIRED, _strip
 from ..registration.models import AttendanceMode
 
 
-class ReportUploadForm(FlaskForm):
+class ReportUploadForm(Form):
     report = FileField(
         _l("Report delle presenze (file CSV)"),
         validators=[FileRequired(_l("Scegli il file del report da caricare.")),
@@ -21,36 +22,36 @@ class ReportUploadForm(FlaskForm):
         render_kw={"accept": ".csv,.txt,text/csv,text/plain"})
 
 
-class ReportConfirmForm(FlaskForm):
+class ReportConfirmForm(Form):
     #: the random name of the uploaded file kept on the server between preview and confirmation
     upload = HiddenField(validators=[DataRequired(), Length(max=64)])
     include_known = BooleanField(
         _l("Registra la presenza anche per le persone note ma non iscritte a questo evento"))
 
 
-class ReportDiscardForm(FlaskForm):
+class ReportDiscardForm(Form):
     upload = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
-class AttendanceRegisterForm(FlaskForm):
+class AttendanceRegisterForm(Form):
     """The register: a `present` checkbox per person (value: the person's id), the ids that were
     ticked when the page was shown (`shown_present`), and a `mode-<person id>` choice for
     people not yet present. The rows vary, so the fields are read as lists."""
 
-    present = SelectMultipleField(coerce=int, validate_choice=False)
-    shown_present = SelectMultipleField(coerce=int, validate_choice=False)
+    present = SelectMultipleField(coerce=row_id, validate_choice=False)
+    shown_present = SelectMultipleField(coerce=row_id, validate_choice=False)
 
     def modes(self, formdata):
         """{person id: mode} of the choices posted; anything else is ignored."""
         chosen = {}
         for name, value in formdata.items():
-            person_id = name.removeprefix("mode-")
-            if person_id != name and person_id.isdigit() and value in AttendanceMode._value2member_map_:
-                chosen[int(person_id)] = AttendanceMode(value)
+            person_id = parse_id(name.removeprefix("mode-")) if name.startswith("mode-") else None
+            if person_id is not None and value in AttendanceMode._value2member_map_:
+                chosen[person_id] = AttendanceMode(value)
         return chosen
 
 
-class UnregisteredAttendeeForm(FlaskForm):
+class UnregisteredAttendeeForm(Form):
     """Someone present who never registered. The e-mail is optional: municipal staff around a
     table do not always give one. No autocomplete: the organiser types someone else's data."""
 

@@ -22,6 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
+from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..registration.models import AttendanceMode, Person, Registration
@@ -35,6 +36,8 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 #: the summary block before the participants' header is never longer than this
 MAX_PREAMBLE_ROWS = 200
+#: no meeting lasts longer: a longer duration is a misread cell
+MAX_DURATION = timedelta(days=7)
 #: report times without an offset are Italian wall-clock times
 REPORT_TZ = ZoneInfo("Europe/Rome")
 
@@ -406,7 +409,10 @@ def parse_datetime(value, dayfirst=True, tz=REPORT_TZ):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # midnight of year 1 in Rome was still year 0 in UTC
+        return None
 
 
 _DURATION_PART = re.compile(
@@ -415,8 +421,16 @@ _DURATION_PART = re.compile(
 
 
 def parse_duration(value):
-    """'57' (minutes, as Zoom writes), '1:02:03', '1h 2m 3s', '1 ora 5 minuti'; None otherwise."""
-    value = clean_cell(value).lower()
+    """'57' (minutes, as Zoom writes), '1:02:03', '1h 2m 3s', '1 ora 5 minuti'; None otherwise,
+    and for anything past MAX_DURATION (a misread cell; adding such ones up would overflow)."""
+    try:
+        duration = _duration(clean_cell(value).lower())
+    except (OverflowError, ValueError):  # ValueError: past Python's 4300 digits for an int
+        return None
+    return duration if duration is not None and duration <= MAX_DURATION else None
+
+
+def _duration(value):
     if not value:
         return None
     if re.fullmatch(r"\d+(?:[.,]\d+)?", value):
@@ -683,6 +697,8 @@ def apply(event, report, user=None, include_known=False):
                 result.known_created += 1
             else:
                 result.created += 1
+        audit.record("attendance.report_imported", event=event, user=user,
+                     count=result.created + result.known_created, platform=report.platform)
         db.session.commit()
     except Exception:
         db.session.rollback()

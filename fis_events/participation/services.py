@@ -8,14 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, make_transient_to_detached, selectinload
 
 from ..accounts.models import Role
+from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import long_datetime
-from ..registration.models import Person, Registration, RegistrationStatus
+from ..registration.models import Person, Registration, RegistrationStatus, person_search_name
 from ..registration.services import clean_name, normalise_email, offered_modes
-from ..search import search_key
 from ..sql import insert_unless_exists
 from .models import Attendance, AttendanceEvidence, AttendanceSource, RemoteJoinClick
 
@@ -180,9 +180,12 @@ def save_register(event, present, shown_present, modes, user, now=None):
         if person_id in present and row.attendance is None:
             mode = modes.get(person_id) or row.registration.mode
             mark_present(event, row.person, mode, user, registration=row.registration, now=now)
+            audit.record("attendance.marked", event=event, target=row.person, user=user, mode=mode)
             changes.marked.append(row.person)
         elif person_id in shown_present and person_id not in present and row.attendance is not None:
             remaining = unmark_present(row.attendance)
+            audit.record("attendance.unmarked", event=event, target=row.person, user=user,
+                         kept=bool(remaining))
             if remaining:
                 changes.kept.append((row.person, remaining))
             else:
@@ -202,7 +205,7 @@ def find_or_create_person(first_name, last_name, email=None, organisation=None, 
     else:
         query = db.select(Person).where(
             Person.email.is_(None), Person.erased_at.is_(None),
-            Person.search_name == search_key(first_name, last_name, first_name),
+            Person.search_name == person_search_name(first_name, last_name),
             Person.organisation_id == getattr(organisation, "id", None)).order_by(Person.id).limit(1)
     person = db.session.scalar(query)
     if person is None:
@@ -232,6 +235,8 @@ def add_unregistered(event, *, first_name, last_name, mode, user, email=None, or
         Registration.event_id == event.id, Registration.person_id == person.id,
         Registration.status != RegistrationStatus.CANCELLED))
     attendance, created = mark_present(event, person, mode, user, registration=registration, now=now)
+    if created:
+        audit.record("attendance.added", event=event, target=person, user=user, mode=mode)
     db.session.commit()
     return attendance, created
 
@@ -253,12 +258,14 @@ def mark_held(event, user, now=None):
     not change: nothing the calendar shows did. Marking twice keeps the first time."""
     now = now or utcnow()
     _check_may_be_held(event, user, now)
+    audit.record("event.held", event=event, user=user)
     _set_held_at(event, event.held_at or now)
 
 
 def unmark_held(event, user, now=None):
     """Take back "held" (marked by mistake)."""
     _check_may_be_held(event, user, now or utcnow())
+    audit.record("event.held_undone", event=event, user=user)
     _set_held_at(event, None)
 
 

@@ -1,15 +1,15 @@
 """Organiser forms for organisations and their programme stages. Formats here, rules in services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..events.forms import enum_options
+from ..forms import Form
 from ..registration.forms import REQUIRED, _strip
 from .models import OrganisationKind, ProgrammeStage
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Nome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Tipo di ente"), choices=enum_options(OrganisationKind),
                        validators=[DataRequired(REQUIRED)])
@@ -22,7 +22,7 @@ class OrganisationForm(FlaskForm):
         self.istat_code.data = organisation.istat_code or ""
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     programme = SelectField(_l("Programma"), coerce=int)
     stage = SelectField(_l("Tappa raggiunta"), choices=enum_options(ProgrammeStage),
                         validators=[DataRequired(REQUIRED)])

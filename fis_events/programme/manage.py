@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.access import organiser_required
+from ..db_types import parse_page
 from ..errors import DomainError, attach_error
 from ..events.manage import get_or_404
 from ..extensions import db
@@ -35,7 +36,7 @@ def organisations():
     except ValueError:
         kind = None
     page = db.paginate(services.organisations_query(search, kind),
-                       page=request.args.get("pagina", 1, type=int), per_page=PER_PAGE,
+                       page=parse_page(request.args.get("pagina")), per_page=PER_PAGE,
                        max_per_page=PER_PAGE, error_out=False)
     return render_template("programme/organisations.html", page=page, search=search, kind=kind,
                            kinds=list(OrganisationKind), programmes=programmes(),

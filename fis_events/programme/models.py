@@ -132,4 +132,5 @@ class Organisation(db.Model):
 @event.listens_for(Organisation, "before_insert")
 @event.listens_for(Organisation, "before_update")
 def _organisation_search_name(mapper, connection, organisation):
-    organisation.search_name = search_key(organisation.name)
+    # cut to the column: NFKD makes some characters longer ("½" is three)
+    organisation.search_name = search_key(organisation.name)[:Organisation.search_name.type.length]

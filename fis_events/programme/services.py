@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, long_date
@@ -73,6 +74,7 @@ def update_organisation(organisation, *, name, kind, istat_code=None):
         raise DomainError(_("Il codice ISTAT %(code)s è già di un altro ente.", code=istat_code),
                           field="istat_code")
     organisation.name, organisation.kind, organisation.istat_code = name, kind, istat_code
+    audit.record("organisation.updated", target=organisation)
     _commit_or_refuse(_("Nome o codice ISTAT appena assegnati a un altro ente: riprova."), "name")
     return organisation
 
@@ -125,6 +127,8 @@ def record_stage(organisation, programme, stage, reached_on, note=None, user=Non
                               reached_on=reached_on, note=(note or "").strip() or None,
                               recorded_by_id=getattr(user, "id", None))
     db.session.add(entry)
+    audit.record("organisation.stage_recorded", target=organisation, user=user, stage=stage,
+                 programme=programme.id, reached_on=reached_on)
     _commit_or_refuse(_("«%(stage)s» è appena stata registrata da qualcun altro.", stage=stage.label),
                       "stage")
     return entry
@@ -137,6 +141,8 @@ def delete_stage(entry):
         raise DomainError(_("Non si può eliminare «%(stage)s»: la tappa «%(later)s» viene dopo. "
                             "Elimina prima quella.", stage=entry.stage.label,
                             later=max(later, key=lambda s: s.rank).label))
+    audit.record("organisation.stage_deleted", target=entry.organisation, stage=entry.stage,
+                 programme=entry.programme_id, reached_on=entry.reached_on)
     db.session.delete(entry)
     db.session.commit()
 

@@ -1,10 +1,10 @@
 """The participant's forms. Lengths bounded here; the rules are in services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..events.forms import enum_options
+from ..forms import Form
 from ..programme.models import OrganisationKind
 
 REQUIRED = _l("Campo obbligatorio.")
@@ -14,7 +14,7 @@ def _strip(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     first_name = StringField(_l("Nome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
                              render_kw={"autocomplete": "given-name"})
     last_name = StringField(_l("Cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
@@ -51,11 +51,11 @@ class RegistrationForm(FlaskForm):
         self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(OrganisationKind)()
 
 
-class SwitchModeForm(FlaskForm):
+class SwitchModeForm(Form):
     mode = HiddenField(validators=[DataRequired()])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     pass
 
 
@@ -67,14 +67,14 @@ class OrganiserRegistrationForm(RegistrationForm):
         validators=[DataRequired(_l("Conferma che il partecipante ha ricevuto l'informativa."))])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     emails = TextAreaField(_l("Indirizzi e-mail da invitare"), render_kw={"rows": 4},
                            description=_l("Uno per riga, oppure separati da virgola o punto e virgola."),
                            validators=[Length(max=20000)])
     organisation = SelectField(_l("Oppure invita tutte le persone note di un ente"), validators=[Optional()])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     subject = StringField(_l("Oggetto"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField(_l("Testo del messaggio"), validators=[DataRequired(REQUIRED), Length(max=10000)],
                          render_kw={"rows": 6})

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..accounts.access import organiser_required
+from ..audit.services import record_and_commit
 from ..errors import DomainError, attach_error
 from ..events.manage import event_or_404, get_or_404
 from ..extensions import db
@@ -185,5 +186,6 @@ def export(event_id, fmt):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
+    record_and_commit("registrations.exported", event=event, format=fmt, count=len(registrations))
     return body, 200, {"Content-Type": mimetype,
                        "Content-Disposition": f'attachment; filename="{filename}"'}

@@ -62,7 +62,13 @@ class Person(db.Model):
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _person_search_name(mapper, connection, person):
-    person.search_name = search_key(person.first_name, person.last_name, person.first_name)
+    person.search_name = person_search_name(person.first_name, person.last_name)
+
+
+def person_search_name(first_name, last_name):
+    """The key that name searches and same-name lookups compare, cut to its column: NFKD makes
+    some characters longer ("½" is three), and PostgreSQL refuses a value past the length."""
+    return search_key(first_name, last_name, first_name)[:Person.search_name.type.length]
 
 
 class Registration(db.Model):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, union, update
 
+from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event
@@ -62,6 +63,8 @@ def search_people(text, limit=50):
 
 def erase(person, reason="request", by=None):
     """Anonymise one person now. Erasing again changes nothing."""
+    if person.erased_at is None:
+        audit.record("person.erased", target=person, user=by)
     anonymise([person.id], reason, by)
     db.session.commit()
     db.session.refresh(person)
@@ -129,5 +132,7 @@ def purge_expired(now=None, retention_days=None, dry_run=False):
     anonymise(people, "retention", now=now)
     db.session.execute(delete(Invitation).where(invitations), execution_options={"synchronize_session": False})
     db.session.execute(delete(OutboxMessage).where(messages), execution_options={"synchronize_session": False})
+    audit.record("people.purged", count=result.people, invitations=result.invitations,
+                 messages=result.messages)
     db.session.commit()
     return result

@@ -6,6 +6,7 @@ lock on SQLite until the commit, then counts, then decides. The e-mail it causes
 the same transaction.
 """
 import hmac
+import re
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,6 +15,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event, EventStatus
@@ -24,10 +26,17 @@ from .emails import queue_invitation_email, queue_registration_email
 from .models import AttendanceMode, Invitation, Person, Registration, RegistrationStatus
 
 TOKEN_BYTES = 24  # 192 random bits, URL-safe
+#: what a secret of ours can look like: anything else (a NUL byte, a whole page) is looked up
+#: nowhere, and PostgreSQL never sees it
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def new_token():
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def is_token(text):
+    return isinstance(text, str) and TOKEN_SHAPE.fullmatch(text) is not None
 
 
 def normalise_email(email):
@@ -40,7 +49,7 @@ def normalise_email(email):
 
 def find_by_token(column, token):
     """The registration whose secret matches, compared in constant time; None otherwise."""
-    if not token or len(token) > 64:
+    if not is_token(token):
         return None
     registration = db.session.scalar(db.select(Registration).where(column == token))
     if registration is None or not hmac.compare_digest(getattr(registration, column.key), token):
@@ -213,8 +222,15 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
     db.session.flush()
     outcome = "confirmed" if registration.is_confirmed else "waiting"
     queue_registration_email(outcome, registration, position=waiting_position(registration))
+    if source in STAFF_SOURCES:
+        audit.record(STAFF_SOURCES[source], event=event_id, target=registration, outcome=outcome)
     db.session.commit()
     return registration, outcome
+
+
+#: registrations made by staff, and how the audit log names them (a participant registering
+#: online is not staff at work)
+STAFF_SOURCES = {"organiser": "registration.added", "walk_in": "checkin.walk_in"}
 
 
 def clean_name(value, field):
@@ -242,6 +258,7 @@ def cancel(registration):
     registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
     registration.waiting_since = None
     queue_registration_email("cancelled", registration)
+    audit.record("registration.cancelled", event=registration.event_id, target=registration)
     db.session.flush()
     if was_confirmed:
         _promote(registration.event, registration.mode)
@@ -266,6 +283,8 @@ def switch_mode(registration, mode):
     registration.mode = mode
     registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
     queue_registration_email("changed", registration)
+    audit.record("registration.mode_switched", event=registration.event_id, target=registration,
+                 mode=mode)
     db.session.flush()
     if was_confirmed:
         _promote(registration.event, old_mode)
@@ -299,7 +318,7 @@ def fill_free_seats(event):
 # ---- invitations --------------------------------------------------------------------------
 
 def valid_invitation(event, token, email):
-    if not token or len(token) > 64:
+    if not is_token(token):
         return False
     invitation = db.session.scalar(db.select(Invitation).filter_by(event_id=event.id, token=token))
     return (invitation is not None and hmac.compare_digest(invitation.token, token)
@@ -307,7 +326,7 @@ def valid_invitation(event, token, email):
 
 
 def invitation_by_token(event, token):
-    if not token or len(token) > 64:
+    if not is_token(token):
         return None
     invitation = db.session.scalar(db.select(Invitation).filter_by(event_id=event.id, token=token))
     return invitation if invitation and hmac.compare_digest(invitation.token, token) else None
@@ -326,6 +345,9 @@ def invite(event, emails, organisation=None, invited_by=None):
         db.session.flush()
         queue_invitation_email(invitation)
         created.append(invitation)
+    if created:
+        audit.record("registrations.invited", event=event, target=organisation, user=invited_by,
+                     count=len(created))
     db.session.commit()
     return created
 
@@ -362,6 +384,7 @@ def resend(registration):
     kind = {RegistrationStatus.CONFIRMED: "confirmed", RegistrationStatus.WAITING: "waiting",
             RegistrationStatus.CANCELLED: "cancelled"}[registration.status]
     queue_registration_email(kind, registration, position=waiting_position(registration))
+    audit.record("registration.resent", event=registration.event_id, target=registration)
     db.session.commit()
 
 
@@ -381,6 +404,7 @@ def promote(registration):
             event.capacity_remote += 1
     registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
     queue_registration_email("promoted", registration)
+    audit.record("registration.promoted", event=registration.event_id, target=registration)
     db.session.commit()
     return registration
 

@@ -26,7 +26,8 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, literal
 from sqlalchemy.exc import IntegrityError
 
-from ..db_types import utcnow
+from ..audit import services as audit
+from ..db_types import parse_id, utcnow
 from ..errors import DomainError
 from ..events.models import Event, EventKind, EventStatus, event_beneficiary
 from ..extensions import db
@@ -115,13 +116,14 @@ def parse_scope(args):
         return lambda value: next((member for member in kind if member.value == value), None)
 
     def by_id(model):
-        return lambda value: db.session.get(model, int(value)) if value.isdigit() else None
+        return lambda value: db.session.get(model, parse_id(value)) if parse_id(value) else None
 
     def day(value):
         try:
-            return date.fromisoformat(value)
+            found = date.fromisoformat(value)
         except ValueError:
             return None
+        return found if 1 < found.year < 9999 else None  # else its bounds in UTC overflow
 
     programme = lookup("programma", lambda code: db.session.scalar(
         db.select(Programme).filter_by(code=code)), _("Programma sconosciuto."))
@@ -229,6 +231,7 @@ def totals(scope, now=None):
 
 def forget_totals():
     """Drop every snapshot: the next request counts afresh ("Ricalcola ora")."""
+    audit.record("results.recounted")
     db.session.execute(db.delete(ResultsSnapshot))
     db.session.commit()
 

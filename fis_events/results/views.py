@@ -5,6 +5,8 @@ from flask_babel import ngettext
 
 from .. import spreadsheets
 from ..accounts.access import organiser_required
+from ..audit.services import record_and_commit
+from ..db_types import parse_page
 from ..errors import DomainError
 from ..events.manage import get_or_404
 from ..events.models import EventKind
@@ -46,8 +48,7 @@ def require_organiser():
 
 
 def page_number(name="pagina"):
-    value = request.args.get(name, "1")
-    return max(int(value), 1) if value.isdigit() else 1
+    return parse_page(request.args.get(name))
 
 
 def scoped(template, build, **context):
@@ -133,6 +134,8 @@ def export(table, fmt):
     else:
         body = spreadsheets.as_xlsx(header, rows, title, title)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if table == "partecipanti":  # names leave the system
+        record_and_commit("results.exported", format=fmt, count=len(rows))
     filename = f"fis-{table}.{fmt}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

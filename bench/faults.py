@@ -1,0 +1,258 @@
+"""The registration burst while things break, on a private PostgreSQL cluster on loopback.
+
+Each scenario is the burst of bench/registration.py (64 clients, 2,000 attempts, 500 seats)
+against gunicorn (2 workers x 4 threads) on a fresh database, with one fault mid-burst. Its
+clients act as people would: a request that died (connection reset or refused) or got a 503 is
+sent again after 0.5 s, for up to RETRY_FOR seconds. A client whose post died cannot know
+whether it registered; its retry then hears either a redirect or "already registered". So the
+checks are: every attempt ends with an answer, exactly 500 confirmed and the rest waiting,
+what each client was told is what the database holds, and every registration a client did
+not hear about belongs to a post whose answer was lost (nothing lost, nothing duplicated).
+
+- smtp: the outbox sender (`flask outbox send --loop`, a process of its own) delivers to an
+  SMTP server on loopback that is stopped from 10% to 50% of the burst; afterwards every
+  message in the outbox must reach it exactly once (Message-IDs counted at the server).
+- postgres: the cluster is stopped (`pg_ctl -m fast`) at 15% of the burst and started again
+  DOWN_SECONDS later: every request answered while it is down gets a 503 (never a 500), and
+  the app serves again within RECOVERY_LIMIT of its return without being restarted.
+- worker: one gunicorn worker is killed (SIGKILL) at 15%; its master starts another; no 5xx.
+
+The private cluster (initdb in a temporary folder, a free port, trust authentication on
+127.0.0.1 only) is the only database these faults touch, and it is deleted afterwards, even
+on failure. Run as root (the cluster then runs as the postgres user) or as a user who may run
+initdb. Prints figures and a PASS or FAIL line per scenario and exits non-zero on any FAIL;
+then the logs of gunicorn (the app's warnings and errors) and of the sender are kept. Run: `make faults`; FAULTS=smtp,worker runs some scenarios only.
+"""
+import collections
+import email.parser
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, gunicorn, private_postgres, query, worker_pids  # noqa: E402
+from bench.registration import (  # noqa: E402
+    RETRY_PAUSE, THREADS, WORKERS, Burst, describe, outcome_checks, prepare, registrations, verdict)
+
+RETRY_FOR = 60
+DOWN_SECONDS = 5
+RECOVERY_LIMIT = 5
+#: after the burst, how long the outbox may take to be delivered (a message that failed while
+#: the SMTP server was down is retried after 60-66 s)
+DELIVERY_LIMIT = 180
+
+
+def burst_with(cluster, log, fault, event_id=None):
+    """The burst on a fresh database (or the event `event_id` prepared already) with
+    `fault(burst, port)` run beside it in a thread; returns (burst, event id, what the fault
+    returned)."""
+    event_id = event_id or prepare(cluster.url)
+    with gunicorn(cluster.url, WORKERS, THREADS, log=log) as port:
+        burst = Burst(f"http://127.0.0.1:{port}", event_id, retry_for=RETRY_FOR)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fault_result = pool.submit(fault, burst, port)
+            burst.run()
+            result = fault_result.result()
+    describe(burst)
+    return burst, event_id, result
+
+
+def worker(cluster, log):
+    def fault(burst, port):
+        burst.wait_until_settled(0.15)
+        victim = worker_pids(port)[0]
+        killed = time.monotonic()
+        os.kill(victim, signal.SIGKILL)
+        while True:
+            pids = worker_pids(port)
+            if (len(pids) == WORKERS and victim not in pids) or time.monotonic() - killed > 30:
+                return {"victim": victim, "killed": killed, "forked": time.monotonic() - killed,
+                        "workers": pids}
+            time.sleep(0.05)
+
+    burst, event_id, kill = burst_with(cluster, log, fault)
+    died = [r for r in burst.requests if r[2] == 0]
+    last = max((ended for _began, ended, _status in died), default=kill["killed"]) - kill["killed"]
+    print(f"worker {kill['victim']} killed at 15% of the burst; its master forked another "
+          f"{kill['forked']:.1f} s later (workers: {kill['workers']}); {len(died)} requests died "
+          f"with it, the last {last:.1f} s after the kill")
+    checks = outcome_checks(burst.attempts, cluster.url, event_id)
+    checks["its master started another worker"] = (
+        len(kill["workers"]) == WORKERS and kill["victim"] not in kill["workers"])
+    checks["no 5xx"] = all(status < 500 for status in burst.statuses())
+    return verdict("faults worker", checks)
+
+
+def postgres(cluster, log):
+    def fault(burst, _port):
+        burst.wait_until_settled(0.15)
+        times = {"stopping": time.monotonic()}
+        cluster.stop("fast")
+        times["down"] = time.monotonic()
+        time.sleep(DOWN_SECONDS)
+        times["starting"] = time.monotonic()
+        cluster.start()
+        times["up"] = time.monotonic()
+        return times
+
+    burst, event_id, times = burst_with(cluster, log, fault)
+    while_down = [status for began, ended, status in burst.requests
+                  if began >= times["down"] and ended <= times["starting"]]
+    unavailable = [(began, ended) for began, ended, status in burst.requests if status == 503]
+    back = [ended - times["up"] for began, ended, status in burst.requests
+            if began >= times["up"] and 200 <= status < 400]
+    last_503 = max((ended for _began, ended in unavailable), default=times["up"]) - times["up"]
+    logged = Path(log.name).read_text()
+    warnings, at_end = logged.count("database unavailable: "), logged.count("end of a request")
+    print(f"PostgreSQL stopped at 15% of the burst in {times['down'] - times['stopping']:.1f} s, "
+          f"down {times['starting'] - times['down']:.1f} s, started in "
+          f"{times['up'] - times['starting']:.1f} s")
+    print(f"while it was down: {len(while_down)} requests answered, "
+          f"{collections.Counter(while_down).most_common()} (status, requests); "
+          f"{len(unavailable)} 503s in all ({warnings} warnings logged for them); {at_end} "
+          "connections dropped as their request ended, its answer kept")
+    print(f"after it was back: first success {min(back, default=float('nan')):.2f} s later; "
+          f"last 503 {abs(last_503):.2f} s {'before' if last_503 < 0 else 'after'} it was back")
+    checks = outcome_checks(burst.attempts, cluster.url, event_id)
+    checks["no 5xx but 503, no request died"] = all(
+        0 < status < 500 or status == 503 for status in burst.statuses())
+    checks["every request answered while it was down got a 503"] = (
+        bool(while_down) and set(while_down) == {503})
+    checks[f"the app served again by itself within {RECOVERY_LIMIT} s of its return, and no 503 "
+           "after"] = bool(back) and min(back) < RECOVERY_LIMIT and last_503 < RECOVERY_LIMIT
+    return verdict("faults postgres", checks)
+
+
+class Mailbox:
+    """aiosmtpd handler: the Message-ID and recipients of every message the server accepted."""
+
+    def __init__(self):
+        self.received, self.lock = [], threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        headers = email.parser.BytesHeaderParser().parsebytes(envelope.content)
+        with self.lock:
+            self.received.append((headers["Message-ID"], tuple(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """An SMTP server on a loopback port that can be stopped and started again on that port."""
+
+    def __init__(self):
+        self.port, self.mailbox, self.controller = free_port(), Mailbox(), None
+
+    def start(self):
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+def outbox(cluster):
+    return query(cluster.url, "SELECT message_id, to_address, status, attempts FROM outbox_message")
+
+
+def smtp(cluster, log):
+    server = SMTPServer()
+    env = dict(os.environ, FLASK_APP="wsgi", FIS_CONFIG="production", SECRET_KEY="bench-faults",
+               DATABASE_URL=cluster.url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(server.port))
+
+    def fault(burst, _port):
+        burst.wait_until_settled(0.1)
+        server.stop()
+        times = {"down": time.monotonic()}
+        burst.wait_until_settled(0.5)
+        server.start()
+        times["up"] = time.monotonic()
+        return times
+
+    event_id = prepare(cluster.url)
+    server.start()
+    sender = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "outbox", "send", "--loop",
+                               "--interval", "1"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        burst, event_id, times = burst_with(cluster, log, fault, event_id)
+        ended = time.monotonic()
+        while time.monotonic() - ended < DELIVERY_LIMIT:
+            rows = outbox(cluster)
+            if all(status == "sent" for _id, _to, status, _attempts in rows):
+                break
+            time.sleep(1)
+        delivered = time.monotonic()
+    finally:
+        sender.terminate()  # it finishes the message in hand first
+        sender.wait(timeout=60)
+        server.stop()
+    rows = outbox(cluster)
+    received = server.mailbox.received
+    copies = collections.Counter(message_id for message_id, _to in received)
+    addressed = {message_id: (to,) for message_id, to, _status, _attempts in rows}
+    delayed = sum(attempts > 0 for _id, _to, _status, attempts in rows)
+    database, _rows = registrations(cluster.url, event_id)
+    already = sum(a.outcome == "already" for a in burst.attempts)
+    print(f"SMTP server down from 10% to 50% of the burst ({times['up'] - times['down']:.1f} s); "
+          f"outbox: {len(rows)} messages, {collections.Counter(r[2] for r in rows).most_common()}; "
+          f"{delayed} failed an attempt while it was down")
+    print(f"server received {len(received)} messages, {len(copies)} distinct; all delivered "
+          f"{delivered - times['up']:.0f} s after the server came back "
+          f"({delivered - ended:.0f} s after the burst)")
+    checks = outcome_checks(burst.attempts, cluster.url, event_id)
+    checks["no 5xx, no request died"] = all(0 < status < 500 for status in burst.statuses())
+    checks["one e-mail per registration (and per 'already registered' answer), to each person"] = (
+        len(rows) == len(database) + already and {to for _id, to, _s, _a in rows} == set(database))
+    checks["the outage was felt: messages failed while the server was down"] = delayed > 0
+    checks["every message in the outbox sent"] = all(r[2] == "sent" for r in rows)
+    checks["every message received exactly once, by its recipient"] = (
+        set(copies) == set(addressed) and set(copies.values()) == {1}
+        and all(addressed[message_id] == to for message_id, to in received))
+    return verdict("faults smtp", checks)
+
+
+SCENARIOS = {
+    "smtp": (smtp, "SMTP server down from 10% to 50% of the burst, the outbox sender running"),
+    "postgres": (postgres, f"PostgreSQL stopped at 15% of the burst, started {DOWN_SECONDS} s later"),
+    "worker": (worker, "a gunicorn worker killed (SIGKILL) at 15% of the burst"),
+}
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the cluster is removed then too
+    chosen = os.environ.get("FAULTS", ",".join(SCENARIOS)).split(",")
+    print(f"faults: {', '.join(chosen)}; {RETRY_PAUSE} s between a client's retries, at most "
+          f"{RETRY_FOR} s; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    results, logs = {}, Path(tempfile.mkdtemp(prefix="fis-faults-logs-"))
+    with private_postgres() as cluster:
+        for name in chosen:
+            scenario, title = SCENARIOS[name]
+            print(f"\n== {name}: {title}")
+            began = time.monotonic()
+            with open(logs / f"{name}.log", "w+") as log:
+                results[name] = scenario(cluster, log)
+            print(f"({time.monotonic() - began:.0f} s)")
+    passed = all(results.values())
+    summary = ", ".join(f"{name} {'pass' if ok else 'FAIL'}" for name, ok in results.items())
+    if passed:
+        shutil.rmtree(logs)
+    else:
+        print(f"\nthe logs of gunicorn (the app's warnings and errors) and of the sender: {logs}")
+    print(f"\nbench faults: {'PASS' if passed else 'FAIL'} ({summary})")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

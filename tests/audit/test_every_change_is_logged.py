@@ -1,0 +1,293 @@
+"""Every POST under /gestione, and the door's manual check-in, undo and walk-in, leaves an entry
+naming the admin who made it when it succeeds. A route added later without one fails here."""
+import io
+from pathlib import Path
+
+import pytest
+
+from fis_events.audit.models import ActorKind
+from fis_events.audit.services import describe
+from fis_events.checkin import services as checkin
+from fis_events.i18n import ROME
+
+SAMPLES = Path(__file__).parent.parent / "participation" / "samples"
+#: POST routes that change nothing recorded
+EXEMPT = {
+    "participation_manage.upload_report": "the preview writes nothing",
+    "participation_manage.discard_report": "deletes the uploaded file, nothing was recorded",
+}
+DOOR_API = {"checkin_api.manual", "checkin_api.undo", "checkin_api.walk_in"}
+SCENARIOS = {}
+
+
+def scenario(endpoint, *actions, setup=None):
+    """A successful request to `endpoint` (after `setup`) and the actions it must log."""
+    def register(make_request):
+        SCENARIOS[endpoint] = (setup, make_request, set(actions))
+        return make_request
+    return register
+
+
+def post(s, url, **data):
+    return s.client.post(url, data={"csrf_token": s.token, **data})
+
+
+def api(s, action, payload):
+    return s.client.post(f"/api/v1/events/{s.event.id}/checkin/{action}", json=payload,
+                         headers={"X-CSRFToken": s.token})
+
+
+def event_form(s, **overrides):
+    return dict(title="Incontro con il Comune di Bergamo", kind="support_meeting",
+                starts_at="2030-03-05T10:00", ends_at="2030-03-05T12:30", host_event="None",
+                programme="None", phase="None", offers_in_person="y", capacity_in_person="12",
+                remote_platform="", language="it", **overrides)
+
+
+def item_form(s):
+    return dict(title="Saluti istituzionali", kind="talk",
+                day=s.event.starts_at.astimezone(ROME).date().isoformat())
+
+
+@scenario("manage.new_event", "event.created")
+def _(s):
+    return post(s, "/gestione/eventi/nuovo", **event_form(s))
+
+
+@scenario("manage.edit_event", "event.updated")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/modifica", **event_form(s))
+
+
+@scenario("manage.change_status", "event.cancelled")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/stato/cancel")
+
+
+@scenario("manage.add_item", "agenda.item_added")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/agenda", **item_form(s))
+
+
+@scenario("manage.edit_item", "agenda.item_updated")
+def _(s):
+    return post(s, f"/gestione/agenda/{s.item.id}", **item_form(s))
+
+
+@scenario("manage.delete_item", "agenda.item_deleted")
+def _(s):
+    return post(s, f"/gestione/agenda/{s.item.id}/elimina")
+
+
+@scenario("manage.move_item", "agenda.item_moved")
+def _(s):
+    return post(s, f"/gestione/agenda/{s.item.id}/sposta", direction="down")
+
+
+@scenario("manage.add_speaker", "agenda.speaker_added")
+def _(s):
+    return post(s, f"/gestione/agenda/{s.item.id}/relatori", name="Mario Bianchi")
+
+
+@scenario("manage.move_speaker", "agenda.speaker_moved")
+def _(s):
+    return post(s, f"/gestione/relatori/{s.link.id}/sposta", direction="up")
+
+
+@scenario("manage.toggle_speaker_remote", "agenda.speaker_updated")
+def _(s):
+    return post(s, f"/gestione/relatori/{s.link.id}/collegamento", remote="1")
+
+
+@scenario("manage.remove_speaker", "agenda.speaker_removed")
+def _(s):
+    return post(s, f"/gestione/relatori/{s.link.id}/elimina")
+
+
+@scenario("checkin_manage.door", "checkin.staff_assigned")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/ingresso", user=str(s.staff.id))
+
+
+@scenario("checkin_manage.new_pairing", "checkin.pairing_created")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/ingresso/abbinamento")
+
+
+@scenario("checkin_manage.remove_staff", "checkin.staff_removed",
+          setup=lambda s: checkin.assign_staff(s.event, s.staff))
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/ingresso/personale/{s.staff.id}/rimuovi")
+
+
+@scenario("checkin_manage.revoke", "checkin.device_revoked")
+def _(s):
+    return post(s, f"/gestione/dispositivi/{s.device.id}/revoca")
+
+
+@scenario("registration_manage.invite", "registrations.invited")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/inviti", emails="nuovo@example.org", organisation="")
+
+
+@scenario("registration_manage.add", "registration.added")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/iscritti/nuovo", first_name="Dario",
+                last_name="Gallo", email="dario.gallo@example.org", organisation="Comune di Bergamo",
+                organisation_kind="", role="", municipality="", mode="remote", privacy_notice="y")
+
+
+@scenario("registration_manage.message", "registrations.messaged")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/messaggio", subject="Aula cambiata",
+                body="Ci vediamo in Sala Giunta.", include_waiting="y")
+
+
+@scenario("registration_manage.registration_annulla", "registration.cancelled")
+def _(s):
+    return post(s, f"/gestione/iscrizioni/{s.anna.id}/annulla")
+
+
+@scenario("registration_manage.registration_cambia_modalita", "registration.mode_switched")
+def _(s):
+    return post(s, f"/gestione/iscrizioni/{s.anna.id}/cambia-modalita")
+
+
+@scenario("registration_manage.registration_promuovi", "registration.promoted")
+def _(s):
+    return post(s, f"/gestione/iscrizioni/{s.waiting.id}/promuovi")
+
+
+@scenario("registration_manage.registration_reinvia", "registration.resent")
+def _(s):
+    return post(s, f"/gestione/iscrizioni/{s.anna.id}/reinvia")
+
+
+@scenario("participation_manage.save_attendance", "attendance.marked")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/presenze", present=str(s.anna.person_id))
+
+
+@scenario("participation_manage.add_attendee", "attendance.added")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/presenze/aggiungi", first_name="Elena",
+                last_name="Fabbri", email="", organisation="Comune di Bergamo",
+                organisation_kind="comune_capoluogo", role="", mode="in_person")
+
+
+@scenario("participation_manage.confirm_report", "attendance.report_imported")
+def _(s):
+    url = f"/gestione/eventi/{s.event.id}/report-presenze"
+    report = (SAMPLES / "zoom_participants.csv").read_bytes()
+    preview = s.client.post(url, data={"csrf_token": s.token,
+                                       "report": (io.BytesIO(report), "participants.csv")})
+    name = preview.get_data(as_text=True).split('name="upload" type="hidden" value="')[1].split('"')[0]
+    return post(s, f"{url}/conferma", upload=name)
+
+
+@scenario("participation_manage.held", "event.held")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/svolto/segna")
+
+
+@scenario("programme_manage.organisation", "organisation.updated")
+def _(s):
+    return post(s, f"/gestione/organizzazioni/{s.bergamo.id}", name="Comune di Bergamo (BG)",
+                kind="comune_capoluogo", istat_code="016024")
+
+
+@scenario("programme_manage.add_stage", "organisation.stage_recorded")
+def _(s):
+    return post(s, f"/gestione/organizzazioni/{s.bergamo.id}/tappe", programme=str(s.fis.id),
+                stage="feasibility", reached_on="2022-09-01")
+
+
+@scenario("programme_manage.delete_stage", "organisation.stage_deleted")
+def _(s):
+    return post(s, f"/gestione/tappe/{s.stage.id}/elimina")
+
+
+@scenario("privacy.erase", "person.erased")
+def _(s):
+    return post(s, f"/gestione/persone/{s.anna.person_id}/anonimizza")
+
+
+@scenario("results.recount", "results.recounted")
+def _(s):
+    return post(s, "/gestione/risultati/ricalcola")
+
+
+@scenario("checkin_api.manual", "checkin.manual")
+def _(s):
+    return api(s, "manual", {"registration_id": s.anna.id, "nonce": "manual-1"})
+
+
+@scenario("checkin_api.undo", "checkin.undone",
+          setup=lambda s: checkin.manual_checkin(s.event, s.anna, "before-undo"))
+def _(s):
+    return api(s, "undo", {"registration_id": s.anna.id})
+
+
+@scenario("checkin_api.walk_in", "checkin.walk_in", "checkin.manual")
+def _(s):
+    return api(s, "walk-in", {"first_name": "Fabio", "last_name": "Conti", "mode": "remote",
+                              "email": "fabio.conti@example.org"})
+
+
+def test_every_post_route_has_a_scenario(app):
+    posts = {rule.endpoint for rule in app.url_map.iter_rules()
+             if "POST" in rule.methods and rule.rule.startswith("/gestione/")}
+    assert (posts | DOOR_API) - set(EXEMPT) == set(SCENARIOS)
+
+
+@pytest.mark.parametrize("endpoint", sorted(SCENARIOS))
+def test_a_successful_change_is_logged_with_its_author(endpoint, scene, log, report_dir):
+    setup, make_request, actions = SCENARIOS[endpoint]
+    if setup is not None:
+        setup(scene)
+    before = log()[-1].id
+    response = make_request(scene)
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[-3000:]
+    entries = log(after=before)
+    assert {entry.action for entry in entries} == actions
+    assert all((entry.actor_kind, entry.actor_user_id) == (ActorKind.USER, scene.admin.id)
+               for entry in entries)
+    assert all(entry.event_id == scene.event.id for entry in entries
+               if entry.action.split(".")[0] in ("agenda", "registration", "checkin", "attendance"))
+    for row in describe(entries):  # a sentence with every name it needs
+        assert row.who == "Admin (Amministratore)"
+        assert "(eliminato)" not in row.what and "%" not in row.what, row.what
+
+
+@pytest.fixture
+def report_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "ATTENDANCE_REPORT_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_the_other_status_changes_of_those_routes(scene, log):
+    """Unpublishing and taking back "held" go through the same routes as above."""
+    before = log()[-1].id
+    for url in (f"/gestione/eventi/{scene.event.id}/svolto/segna",
+                f"/gestione/eventi/{scene.event.id}/svolto/annulla",
+                f"/gestione/eventi/{scene.event.id}/stato/unpublish",
+                f"/gestione/eventi/{scene.event.id}/stato/publish"):
+        assert post(scene, url).status_code == 302
+    assert [entry.action for entry in log(after=before)] == [
+        "event.held", "event.held_undone", "event.unpublished", "event.published"]
+
+
+def test_unticking_in_the_register(scene, log):
+    url = f"/gestione/eventi/{scene.event.id}/presenze"
+    post(scene, url, present=str(scene.anna.person_id))
+    checkin.manual_checkin(scene.event, scene.bruno, "door-1")  # in through the door too
+    before = log()[-1].id
+    post(scene, url, shown_present=[str(scene.anna.person_id), str(scene.bruno.person_id)])
+    entries = log(after=before)
+    assert [(entry.action, entry.target_id, entry.details) for entry in entries] == [
+        ("attendance.unmarked", scene.anna.person_id, {"kept": False}),
+        ("attendance.unmarked", scene.bruno.person_id, {"kept": True})]
+    assert [row.what for row in describe(entries)] == [
+        "Ha tolto la presenza di Anna Rossi a «Laboratorio di co-progettazione»",
+        "Ha tolto la presenza di Bruno Verdi a «Laboratorio di co-progettazione» "
+        "(resta presente per altre fonti)"]
