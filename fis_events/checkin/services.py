@@ -46,6 +46,9 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 PAIRING_MINUTES = 15
 #: a paired phone works until this long after the event ends
 DEVICE_GRACE = timedelta(hours=12)
+#: a phone's "last used" moves on in steps this long: the organisers' list needs no more, and a
+#: scan then writes no update of the device row
+LAST_USE_STEP = timedelta(minutes=1)
 
 
 @dataclass
@@ -169,7 +172,7 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
     if outcome.reason is None:
         outcome.reason = _admit(outcome, event, badge, when, user,
                                 door or getattr(device, "name", None), offline)
-    if device is not None:
+    if device is not None and (device.last_used_at is None or now - device.last_used_at >= LAST_USE_STEP):
         device.last_used_at = now
     scan_id = insert_unless_exists(Scan, dict(
         event_id=event.id, registration_id=getattr(badge, "id", None), result=outcome.reason,

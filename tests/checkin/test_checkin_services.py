@@ -200,3 +200,21 @@ def test_device_pairing_and_revocation(today_event, app):
         services.pair_device(code, "", )
     with pytest.raises(DomainError):
         services.pair_device(code, "Porta 3", now=utcnow() + timedelta(minutes=20))
+
+
+def test_a_devices_last_use_moves_in_steps_of_a_minute(today_event, registered, count_queries):
+    """The organisers' list shows when each phone was last used; scans a few seconds apart do
+    not each rewrite the device row."""
+    event = today_event()
+    device, _secret = services.pair_device(services.create_pairing(event), "Porta 2")
+    first, second, third = (registered(event, n) for n in (1, 2, 3))
+    began = utcnow()
+    services.decide_scan(event, qr_payload(first), "n1", device=device, now=began)
+    assert device.last_used_at == began
+    with count_queries() as soon:
+        services.decide_scan(event, qr_payload(second), "n2", device=device, now=began + timedelta(seconds=30))
+    assert device.last_used_at == began
+    assert not any(statement.lstrip().upper().startswith("UPDATE") for statement in soon.statements)
+    later = began + timedelta(minutes=1)
+    services.decide_scan(event, qr_payload(third), "n3", device=device, now=later)
+    assert device.last_used_at == later
