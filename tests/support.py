@@ -26,6 +26,16 @@ def empty_tables():
             conn.execute(table.delete())
 
 
+def saved_organisation(name="Comune di Bergamo", kind=None):
+    """An organisation found or created by the service, committed (a municipality by default)."""
+    from fis_events.events.services import find_or_create_organisation
+    from fis_events.programme.models import OrganisationKind
+
+    organisation = find_or_create_organisation(name, kind or OrganisationKind.COMUNE_CAPOLUOGO)
+    db.session.commit()
+    return organisation
+
+
 def rome(y, m, d, hh=0, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=ROME)
 

@@ -4,12 +4,14 @@ from datetime import datetime, timezone
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
+from ..accounts.models import Role
 from ..db_types import is_id
 from ..errors import DomainError
 from ..events.models import Event, EventStatus
+from ..events.services import find_or_create_organisation
 from ..extensions import db
 from ..i18n import long_date, short_time
-from ..programme.models import Organisation, OrganisationKind
+from ..programme.models import OrganisationKind
 from ..registration.models import AttendanceMode, Registration
 from ..text import check_text
 from . import services
@@ -186,21 +188,13 @@ def undo(event_id):
 
 @bp.route("/walk-in", methods=["POST"])
 def walk_in(event_id):
-    from ..accounts.models import Role
-
     event, user, device = event_and_actor(event_id)
     data = body()
     try:
         mode = AttendanceMode(data.get("mode"))
     except ValueError:
         raise DomainError(_("Scegli la modalità."), field="mode") from None
-    organisation = None
-    name = text(data, "organisation", 200)
-    if name:
-        from ..events.services import find_or_create_organisation
-
-        organisation = db.session.scalar(db.select(Organisation).filter_by(name=name)) or \
-            find_or_create_organisation(name, OrganisationKind.ALTRO)
+    organisation = find_or_create_organisation(text(data, "organisation", 200), OrganisationKind.ALTRO)
     override = bool(data.get("override")) and user is not None and user.has_role(Role.ADMIN, Role.ORGANISER)
     registration, outcome = services.walk_in(
         db.session.get(Event, event.id),  # the whole event: registering checks its capacities

@@ -4,27 +4,12 @@ from datetime import date
 
 import pytest
 
-from fis_events.events.services import find_or_create_organisation
 from fis_events.extensions import db
 from fis_events.programme import services
-from fis_events.programme.models import Organisation, OrganisationKind, OrganisationStage, Programme, ProgrammeStage
-from support import csrf_from
+from fis_events.programme.models import OrganisationKind, OrganisationStage, ProgrammeStage
+from support import csrf_from, saved_organisation as organisation
 
 LIST = "/gestione/organizzazioni"
-
-
-@pytest.fixture
-def fis(app_ctx):
-    programme = Programme(code="FIS", name="FIS - Fondo Innovazione Sociale")
-    db.session.add(programme)
-    db.session.commit()
-    return programme
-
-
-def organisation(name, kind=OrganisationKind.COMUNE_CAPOLUOGO):
-    found = find_or_create_organisation(name, kind)
-    db.session.commit()
-    return found
 
 
 def text(response):

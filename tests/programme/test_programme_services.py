@@ -5,27 +5,14 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from fis_events.errors import DomainError
-from fis_events.events.services import find_or_create_organisation
 from fis_events.extensions import db
 from fis_events.programme import services
 from fis_events.programme.models import (Organisation, OrganisationKind, OrganisationStage, Programme,
                                          ProgrammeStage)
 
+from support import saved_organisation as comune
+
 APPLIED, FEASIBILITY, EXPERIMENTATION = ProgrammeStage
-
-
-@pytest.fixture
-def fis(app_ctx):
-    programme = Programme(code="FIS", name="FIS - Fondo Innovazione Sociale")
-    db.session.add(programme)
-    db.session.commit()
-    return programme
-
-
-def comune(name="Comune di Bergamo", kind=OrganisationKind.COMUNE_CAPOLUOGO):
-    organisation = find_or_create_organisation(name, kind)
-    db.session.commit()
-    return organisation
 
 
 def refused(call, field=None, match=None):
