@@ -1,6 +1,6 @@
 """Column types shared by every domain."""
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import DateTime, String, TypeDecorator
 from werkzeug.routing import IntegerConverter
@@ -59,6 +59,16 @@ def parse_page(text):
     its offset overflows a query."""
     number = _number(text)
     return min(number, MAX_ID) if number else 1
+
+
+def parse_day(text):
+    """The day written as yyyy-mm-dd in a query string, or None when it is not one or lies in
+    year 1 or 9999 (the bounds of such a day in UTC, as queries compare them, overflow)."""
+    try:
+        found = date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return found if 1 < found.year < 9999 else None
 
 
 class IdConverter(IntegerConverter):

@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
-from ..db_types import parse_id
+from ..db_types import parse_day, parse_id
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, long_date, number, to_rome
@@ -215,10 +215,10 @@ def parse_filters(args):
     def day(name, message):
         if not value(name):
             return None
-        try:
-            return date.fromisoformat(value(name))
-        except ValueError:
-            raise DomainError(message, field=name) from None
+        found = parse_day(value(name))
+        if found is None:
+            raise DomainError(message, field=name)
+        return found
 
     filters = Filters()
     actor = value("chi")

@@ -27,7 +27,7 @@ from sqlalchemy import case, func, literal
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
-from ..db_types import parse_id, utcnow
+from ..db_types import parse_day, parse_id, utcnow
 from ..errors import DomainError
 from ..events.models import Event, EventKind, EventStatus, event_beneficiary
 from ..extensions import db
@@ -118,13 +118,6 @@ def parse_scope(args):
     def by_id(model):
         return lambda value: db.session.get(model, parse_id(value)) if parse_id(value) else None
 
-    def day(value):
-        try:
-            found = date.fromisoformat(value)
-        except ValueError:
-            return None
-        return found if 1 < found.year < 9999 else None  # else its bounds in UTC overflow
-
     programme = lookup("programma", lambda code: db.session.scalar(
         db.select(Programme).filter_by(code=code)), _("Programma sconosciuto."))
     phase = lookup("fase", by_id(Phase), _("Fase sconosciuta."))
@@ -133,8 +126,8 @@ def parse_scope(args):
     scope = Scope(
         programme=programme or (phase.programme if phase is not None else None), phase=phase,
         event=lookup("evento", by_id(Event), _("Evento sconosciuto.")),
-        date_from=lookup("dal", day, _("Data iniziale non valida (aaaa-mm-gg).")),
-        date_to=lookup("al", day, _("Data finale non valida (aaaa-mm-gg).")),
+        date_from=lookup("dal", parse_day, _("Data iniziale non valida (aaaa-mm-gg).")),
+        date_to=lookup("al", parse_day, _("Data finale non valida (aaaa-mm-gg).")),
         event_kind=lookup("tipo_evento", enum(EventKind), _("Tipo di evento sconosciuto.")),
         organisation_kind=lookup("tipo_ente", enum(OrganisationKind), _("Tipo di ente sconosciuto.")))
     if scope.date_from and scope.date_to and scope.date_to < scope.date_from:

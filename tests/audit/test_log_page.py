@@ -108,6 +108,8 @@ def test_newest_first_and_filters(client, runner, cancelled, log):
     ({"chi": "²"}, "chi", "Autore sconosciuto."),
     ({"evento": "99999999999999999999"}, "evento", "Il numero dell&#39;evento è un numero intero"),
     ({"dal": "2023-13-01"}, "dal", "Data iniziale non valida"),
+    ({"dal": "0001-01-01"}, "dal", "Data iniziale non valida"),  # its midnight in UTC overflows
+    ({"al": "9999-12-31"}, "al", "Data finale non valida"),
     ({"dal": "2023-10-25", "al": "2023-10-24"}, "al", "La data finale viene prima di quella iniziale."),
 ])
 def test_a_bad_filter_is_answered_422_with_what_was_typed(client, cancelled, filters, field, message):
