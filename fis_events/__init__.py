@@ -7,7 +7,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from config import CONFIGS
 
-from . import security
+from . import security, unit_of_work
 from .db_types import IdConverter
 from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unavailable_reason
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -39,6 +39,7 @@ def create_app(config="development"):
 
     register_extensions(app)
     security.init_app(app)
+    unit_of_work.init_app(app)
     app.url_map.converters["int"] = IdConverter
     register_blueprints(app)
     register_errorhandlers(app)

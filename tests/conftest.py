@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import appcontext_pushed
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -29,7 +31,7 @@ from fis_events.programme.models import OrganisationKind
 from fis_events.registration import services as registrations
 from fis_events.registration.models import AttendanceMode
 from pdfs import PdfReader, poppler
-from support import PASSWORD, csrf_from, empty_tables
+from support import PASSWORD, commit_test_work, csrf_from, empty_tables
 
 
 
@@ -42,6 +44,8 @@ def app(tmp_path_factory):
 
     app = create_app(Config)
     app.test_client_class = IsolatedClient
+    app.teardown_appcontext(_commit_test_work_at_end)
+    appcontext_pushed.connect(_commit_outer_test_work, app)
     with app.app_context():
         reset_schema()
         upgrade()
@@ -59,7 +63,28 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        commit_test_work()
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def _commit_outer_test_work(app, **_extra):
+    """A test that opens another app context (a CLI run, `send_due(app)`, `with
+    app.app_context()`) hands over to another unit of work, as a request would: what the test did
+    in its own context so far is committed first. Threads start with no outer context."""
+    tokens = getattr(_cv_app.get(), "_cv_tokens", None)
+    outer = tokens[-1].old_value if tokens else None
+    if outer is not None and outer is not contextvars.Token.MISSING:
+        session = db.session.registry.registry.get(id(outer))
+        if session is not None:
+            session.commit()
+
+
+def _commit_test_work_at_end(error):
+    """`with app.app_context():` in a test is a unit of work too. (In a request the boundary
+    has already committed or rolled back by then, so this finds nothing to do.)"""
+    if error is None:
+        db.session.commit()
+
 
 
 def reset_schema():
@@ -107,6 +132,7 @@ class Auth:
 
     def user(self, role="organiser", email=None):
         email = email or f"{role}@example.org"
+        commit_test_work()
         with self.app.app_context():
             from fis_events.accounts.models import User
             if not db.session.scalar(db.select(User.id).filter_by(email=email)):
@@ -140,7 +166,9 @@ def make_event(app_ctx):
         values = dict(title="Evento di prova", kind=EventKind.PUBLIC_EVENT, starts_at=start,
                       ends_at=start + timedelta(hours=3), offers_in_person=True)
         values.update(fields)
-        return events.create_event(**values)
+        event = events.create_event(**values)
+        commit_test_work()
+        return event
 
     return make
 
@@ -203,6 +231,7 @@ def open_event(make_event):
             fields.setdefault("remote_url", "https://meet.jit.si/fis-prova")
         event = make_event(**fields)
         events.publish_event(event)
+        commit_test_work()
         return event
 
     return make
@@ -234,6 +263,7 @@ def enrol():
         registration, _outcome = registrations.register(
             event, email=email, first_name=first_name, last_name=last_name, mode=mode,
             organisation=org, role=role, source="organiser")
+        commit_test_work()
         return registration
 
     return enrol

@@ -2,6 +2,8 @@
 import re
 from datetime import datetime
 
+from flask import has_app_context
+
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -56,3 +58,10 @@ def validate_response(doc, path, response):
     pointer = (f"/paths/{escaped}/get/responses/{response.status_code}"
                "/content/application~1json/schema")
     openapi_validator(doc, pointer).validate(response.get_json())
+
+
+def commit_test_work():
+    """A test is the boundary of the work it does itself through the services (which never
+    commit): it commits it before a request, a thread or a server has to see it."""
+    if has_app_context():
+        db.session.commit()

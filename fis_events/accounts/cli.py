@@ -1,12 +1,12 @@
 """`flask users create`: staff accounts from the command line."""
 import click
-from flask.cli import AppGroup
+from ..unit_of_work import CommandGroup
 
 from ..errors import DomainError
 from .models import Role
 from .services import create_user
 
-users_cli = AppGroup("users", help="Staff accounts.")
+users_cli = CommandGroup("users", help="Staff accounts.")
 
 
 @users_cli.command("create")

@@ -39,7 +39,6 @@ def create_user(email, name, password, role):
                 password_hash=generate_password_hash(password))
     db.session.add(user)
     audit.record("account.created", target=user, role=user.role)
-    db.session.commit()
     return user
 
 
@@ -71,5 +70,4 @@ def authenticate(email, password):
         return None
     user.last_login_at = utcnow()
     audit.record("account.login", user=user)
-    db.session.commit()
     return user

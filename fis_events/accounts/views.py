@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from ..audit.services import record_and_commit
+from ..audit.services import record
 from ..extensions import db, limiter
 from .forms import LoginForm
 from .models import Role, User
@@ -69,7 +69,7 @@ def login():
 @bp.route("/uscita", methods=["POST"])
 @login_required
 def logout():
-    record_and_commit("account.logout")
+    record("account.logout")
     logout_user()
     flash(_("Sei uscito dall'area riservata."), "info")
     return redirect(url_for("public.index"))

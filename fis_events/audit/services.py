@@ -158,13 +158,6 @@ def record(action, *, event=None, target=None, user=None, device=None, **details
     return entry
 
 
-def record_and_commit(action, **kwargs):
-    """For actions that change nothing else: downloads of personal data, logging out."""
-    entry = record(action, **kwargs)
-    db.session.commit()
-    return entry
-
-
 def _plain(value):
     if isinstance(value, enum.Enum):
         return value.value

@@ -35,6 +35,6 @@ def export():
     except DomainError as error:
         return Response(error.message, status=422, mimetype="text/plain")
     header, rows = services.export_rows(filters)
-    services.record_and_commit("audit.exported", count=len(rows))
+    services.record("audit.exported", count=len(rows))
     return Response(spreadsheets.as_csv(header, rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="registro-attivita.csv"'})

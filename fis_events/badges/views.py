@@ -18,7 +18,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.access import organiser_required
-from ..audit.services import record_and_commit
+from ..audit.services import record
 from ..events.services import get_event
 from ..extensions import db
 from ..registration import services
@@ -80,7 +80,7 @@ def event_badges(event_id):
         return back_to_list(event.id, _("Nessun iscritto confermato: non ci sono badge da stampare."))
     suffix = f"-{mode.value.replace('_', '-')}" if mode else ""
     body = badges_pdf(registrations, layout)
-    record_and_commit("badges.downloaded", event=event, count=len(registrations), format=layout)
+    record("badges.downloaded", event=event, count=len(registrations), format=layout)
     return pdf_response(body, f"badge-evento-{event.id}{suffix}-{layout}.pdf")
 
 

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..accounts.access import organiser_required
-from ..audit.services import record_and_commit
+from ..audit.services import record
 from ..badges.views import pdf_response
 from ..events.manage import event_or_404
 from . import services
@@ -41,5 +41,5 @@ def event_certificates(event_id):
     with force_locale("it"):
         body = certificates_pdf(map(services.certificate_facts, certificates),
                                 _("Attestati di partecipazione - %(title)s", title=event.title))
-    record_and_commit("certificates.downloaded", event=event, count=len(certificates))
+    record("certificates.downloaded", event=event, count=len(certificates))
     return pdf_response(body, f"attestati-evento-{event.id}.pdf")

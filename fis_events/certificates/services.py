@@ -81,7 +81,6 @@ def issue_certificate(attendance):
     certificate = db.session.scalar(find)
     if certificate is None:
         insert_unless_exists(Certificate, _new_certificate(attendance.id), ("attendance_id",))
-        db.session.commit()
         certificate = db.session.scalar(find)
     return certificate
 
@@ -112,7 +111,6 @@ def issue_event_certificates(event):
         .where(_printable(event), Certificate.id.is_(None))).all()
     if missing:
         insert_all_unless_exist(Certificate, map(_new_certificate, missing), ("attendance_id",))
-        db.session.commit()
     certificates = db.session.scalars(
         db.select(Certificate).join(Certificate.attendance).join(Attendance.person)
         .where(_printable(event))

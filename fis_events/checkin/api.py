@@ -194,12 +194,13 @@ def walk_in(event_id):
         mode = AttendanceMode(data.get("mode"))
     except ValueError:
         raise DomainError(_("Scegli la modalità."), field="mode") from None
-    organisation = find_or_create_organisation(text(data, "organisation", 200), OrganisationKind.ALTRO)
+    organisation_name = text(data, "organisation", 200)
     override = bool(data.get("override")) and user is not None and user.has_role(Role.ADMIN, Role.ORGANISER)
     registration, outcome = services.walk_in(
         db.session.get(Event, event.id),  # the whole event: registering checks its capacities
         email=text(data, "email", 254), first_name=text(data, "first_name", 100),
-        last_name=text(data, "last_name", 100), mode=mode, organisation=organisation,
+        last_name=text(data, "last_name", 100), mode=mode,
+        organisation=lambda: find_or_create_organisation(organisation_name, OrganisationKind.ALTRO),
         role=text(data, "role", 200) or None, user=user, device=device,
         door=text(data, "door", 50), override=override)
     return jsonify(outcome_data(outcome))

@@ -155,19 +155,35 @@ def _describe(outcome, badge):
                                           "starts_at": badge.event_starts_at}
 
 
+class _NonceTaken(Exception):
+    """The scan's nonce is in the log already: undo this attempt's writes, replay the first."""
+
+
 def decide_scan(event, payload, nonce, client_time=None, device=None, user=None, door=None,
-                offline=False, now=None):
+                offline=False, now=None, manual=False):
     """Decide one scan at the door of `event` and log it. Safe to call again with the same nonce:
-    the scan row is written last, in the same transaction, and when its nonce is taken (a
-    retried request, or its concurrent twin) everything is rolled back and the first answer
-    replayed."""
+    the attempt runs in a savepoint with the scan row written last, and when its nonce is taken
+    (a retried request, or its concurrent twin) the savepoint is undone and the first answer
+    replayed; the caller's unit of work goes on (a sync decides many scans in one).
+    `manual`: a tap on a search result, which the audit log records when it lets someone in."""
     now = now or utcnow()
     if not nonce or len(nonce) > 64:
         raise DomainError(_("Manca l'identificativo della scansione."), field="nonce")
+    token = parse_payload(payload)
+    # Read before the savepoint: on SQLite a transaction that has read cannot take the write
+    # lock once another writer committed ("database is locked" at once, without waiting).
+    badge = _badge(token) if token else None
+    try:
+        with db.session.begin_nested():
+            return _decide(event, token, badge, nonce, client_time, device, user, door, offline,
+                           now, manual)
+    except _NonceTaken:
+        return _replay(nonce)
+
+
+def _decide(event, token, badge, nonce, client_time, device, user, door, offline, now, manual):
     when = client_time if (offline and client_time) else now
     door = (door or "")[:50] or None
-    token = parse_payload(payload)
-    badge = _badge(token) if token else None
     outcome = ScanOutcome(_refusal(event, token, badge, when))
     if outcome.reason is None:
         outcome.reason = _admit(outcome, event, badge, when, user,
@@ -180,11 +196,12 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
         device_id=getattr(device, "id", None), user_id=getattr(user, "id", None), door=door),
         ("nonce",))
     if scan_id is None:
-        db.session.rollback()
-        return _replay(nonce)
+        raise _NonceTaken
+    if manual and outcome.reason == "ok":
+        audit.record("checkin.manual", event=event, target=db.session.get(Registration, badge.id),
+                     user=user, device=device)
     _describe(outcome, badge)
     outcome.summary["scan_id"] = scan_id
-    db.session.commit()
     return outcome
 
 
@@ -280,14 +297,11 @@ def attendances_by_registration(event, registration_ids):
 def manual_checkin(event, registration, nonce, user=None, device=None, door=None):
     """One tap on a search result: the same rules as a scan, without the QR code. The audit log
     gets an entry when it lets the person in (the scan row logs every attempt): in the scan's
-    transaction, so a replayed nonce writes neither."""
+    savepoint, so a replayed nonce writes neither."""
     if registration.event_id != event.id:
         raise DomainError(_("Questa iscrizione è di un altro evento."))
-    if (_refusal(event, registration.qr_token, registration, utcnow()) is None
-            and find_attendance(event.id, registration.person_id) is None):
-        audit.record("checkin.manual", event=event, target=registration, user=user, device=device)
     payload = PAYLOAD_PREFIX + registration.qr_token
-    return decide_scan(event, payload, nonce, device=device, user=user, door=door)
+    return decide_scan(event, payload, nonce, device=device, user=user, door=door, manual=True)
 
 
 def undo_checkin(event, registration, user=None, device=None, door=None):
@@ -300,7 +314,6 @@ def undo_checkin(event, registration, user=None, device=None, door=None):
                         nonce=secrets.token_urlsafe(24), device=device, user=user,
                         door=(door or "")[:50] or None))
     audit.record("checkin.undone", event=event, target=registration, user=user, device=device)
-    db.session.commit()
 
 
 def walk_in(event, *, email, first_name, last_name, mode, organisation=None, role=None,
@@ -352,14 +365,12 @@ def assign_staff(event, user):
     if not db.session.scalar(db.select(StaffAssignment.id).filter_by(event_id=event.id, user_id=user.id)):
         db.session.add(StaffAssignment(event_id=event.id, user_id=user.id))
         audit.record("checkin.staff_assigned", event=event, target=user)
-    db.session.commit()
 
 
 def unassign_staff(event, user):
     removed = db.session.execute(db.delete(StaffAssignment).filter_by(event_id=event.id, user_id=user.id))
     if removed.rowcount:
         audit.record("checkin.staff_removed", event=event, target=user)
-    db.session.commit()
 
 
 def _digest(secret):
@@ -372,7 +383,6 @@ def create_pairing(event, user=None, now=None):
     db.session.add(DevicePairing(event_id=event.id, code_hash=_digest(code), created_by_id=getattr(user, "id", None),
                                  expires_at=(now or utcnow()) + timedelta(minutes=PAIRING_MINUTES)))
     audit.record("checkin.pairing_created", event=event, user=user)
-    db.session.commit()
     return code
 
 
@@ -399,7 +409,6 @@ def pair_device(code, name, now=None):
                            expires_at=event.ends_at + DEVICE_GRACE, created_by_id=pairing.created_by_id)
     db.session.add(device)
     audit.record("checkin.device_paired", event=event, target=device, device=device)
-    db.session.commit()
     return device, secret
 
 
@@ -419,7 +428,6 @@ def device_for(event, cookie_value, now=None):
 def revoke_device(device):
     device.revoked_at = utcnow()
     audit.record("checkin.device_revoked", event=device.event_id, target=device)
-    db.session.commit()
 
 
 def devices_of(event):

@@ -3,12 +3,12 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from ..unit_of_work import CommandGroup
 
 from . import generate
 from .loader import DEMO_PASSWORD, DEMO_USERS, load_all
 
-demo_cli = AppGroup("demo", help="Demo data.")
+demo_cli = CommandGroup("demo", help="Demo data.")
 
 
 @demo_cli.command("load")

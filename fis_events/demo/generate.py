@@ -237,7 +237,6 @@ class Generator:
             # first totals would take seconds per thousand rows until autovacuum comes by.
             quote = self.conn.dialect.identifier_preparer.quote
             self.conn.exec_driver_sql("ANALYZE " + ", ".join(quote(table) for table in self.rows))
-        db.session.commit()
         forget_totals()
         seconds = time.perf_counter() - self.started
         return Summary(self.rows, seconds, compute_totals(Scope(programme=self.programme), self.now))
@@ -810,6 +809,5 @@ def remove_generated():
                 ~exists().where(Attendance.person_id == Person.id)),
             delete(OrganisationStage).where(OrganisationStage.note == STAGE_NOTE)):
         db.session.execute(statement, execution_options={"synchronize_session": False})
-    db.session.commit()
     db.session.expire_all()
     forget_totals()

@@ -67,7 +67,6 @@ def load_programme():
     organisation(facts["implementer"])
     for city in data["known_comuni_in_experimentation"]:
         organisation(f"Comune di {city}")
-    db.session.commit()
     return programme
 
 

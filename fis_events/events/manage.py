@@ -8,6 +8,7 @@ from ..db_types import parse_page
 from ..errors import DomainError, attach_error
 from ..extensions import db
 from ..programme.models import Organisation, Phase, Programme
+from ..unit_of_work import discard_changes
 from . import services
 from .forms import AgendaItemForm, EventForm, SpeakerForm
 from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, HostEvent, Speaker
@@ -95,7 +96,6 @@ def save_event_form(form, event):
             return services.create_event(**fields)
         return services.save_event(event, **fields)
     except DomainError as error:
-        db.session.rollback()
         attach_error(form, error)
         return None
 
@@ -162,7 +162,7 @@ def apply_change(changes, action, event, *args):
         change(event, *args)
         flash(str(message), "success")
     except DomainError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "error")
 
 
@@ -192,7 +192,6 @@ def add_item(event_id):
             flash(_("Punto aggiunto al programma."), "success")
             return redirect(url_for(".event", event_id=event.id, _anchor=f"item-{item.id}"))
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
     return render_event(event, form, 422)
 
@@ -210,7 +209,6 @@ def edit_item(item_id):
             flash(_("Punto del programma aggiornato."), "success")
             return redirect(url_for(".event", event_id=item.event_id, _anchor=f"item-{item.id}"))
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
     return render_item(item, form, SpeakerForm(formdata=None), multi_day)
 
@@ -269,7 +267,6 @@ def add_speaker(item_id):
             flash(_("Relatore aggiunto."), "success")
             return redirect(url_for(".edit_item", item_id=item.id, _anchor="speakers"))
         except DomainError as error:
-            db.session.rollback()
             attach_error(speaker_form, error)
     form = AgendaItemForm(formdata=None)
     form.fill_from(item)

@@ -1,6 +1,7 @@
 """Rules for events and their agendas: one function per change, used by every entry point."""
 from urllib.parse import urlsplit
 
+from blinker import Namespace
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..i18n import short_time
 from ..programme.models import Organisation, OrganisationKind
 from ..programme.services import phase_on
+from .locks import lock_event
 from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
 
 EVENT_FIELDS = (
@@ -40,18 +42,24 @@ def save_event(event, **fields):
         values["phase"] = phase_on(values["programme"], values["starts_at"])
     more_seats = event.id is not None and any(
         _raised(getattr(event, name), values[name]) for name in ("capacity_in_person", "capacity_remote"))
+    if more_seats:
+        lock_event(event.id)  # the seats it frees go to the people waiting, before anyone else
     created = event.id is None
     for name, value in values.items():
         setattr(event, name, value)
     if created:
         db.session.add(event)
     audit.record("event.created" if created else "event.updated", event=event)
-    db.session.commit()
     if more_seats:
-        from ..registration.services import fill_free_seats  # registration builds on events
-
-        fill_free_seats(event)
+        db.session.flush()
+        capacity_raised.send(event)
     return event
+
+
+#: sent with the event, inside save_event's transaction and under the event's lock, when a
+#: capacity was raised; registration (which builds on events) gives the new seats to the people
+#: waiting, so that nobody registering meanwhile can take them first
+capacity_raised = Namespace().signal("capacity-raised")
 
 
 def _raised(old, new):
@@ -123,7 +131,6 @@ def publish_event(event):
         raise DomainError(_("Un evento annullato non può essere pubblicato."))
     event.status = EventStatus.PUBLISHED
     audit.record("event.published", event=event)
-    db.session.commit()
 
 
 def unpublish_event(event):
@@ -131,7 +138,6 @@ def unpublish_event(event):
         raise DomainError(_("Solo un evento pubblicato può tornare in bozza."))
     event.status = EventStatus.DRAFT
     audit.record("event.unpublished", event=event)
-    db.session.commit()
 
 
 def cancel_event(event):
@@ -140,7 +146,6 @@ def cancel_event(event):
         raise DomainError(_("L'evento è già annullato."))
     event.status = EventStatus.CANCELLED
     audit.record("event.cancelled", event=event)
-    db.session.commit()
 
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -223,7 +228,6 @@ def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=No
     )
     db.session.add(item)
     audit.record("agenda.item_added", event=event, target=item)
-    db.session.commit()
     return item
 
 
@@ -236,7 +240,6 @@ def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=
     item.section = (section or "").strip() or None
     item.description = (description or "").strip() or None
     audit.record("agenda.item_updated", event=item.event_id, target=item)
-    db.session.commit()
     return item
 
 
@@ -265,17 +268,18 @@ def _remove(rows, row):
     """Take a row out of an ordered collection (agenda, speakers) and close the gap."""
     rows.remove(row)
     _renumber(rows)
-    db.session.commit()
 
 
 def _move(rows, row, offset):
-    rows = list(rows)
-    index = rows.index(row)
+    """Swap a row with its neighbour in an ordered collection; the collection itself is
+    reordered too (list.sort fires no collection events), as a fresh load would give it."""
+    order = list(rows)
+    index = order.index(row)
     target = index + offset
-    if 0 <= target < len(rows):
-        rows[index], rows[target] = rows[target], rows[index]
-    _renumber(rows)
-    db.session.commit()
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    _renumber(order)
+    rows.sort(key=lambda r: r.position)
 
 
 # ---- speakers -----------------------------------------------------------------------------
@@ -319,14 +323,13 @@ def find_or_create_speaker(name, role=None, organisation_name=None):
 def add_speaker(item, name, role=None, organisation_name=None, remote=False):
     speaker = find_or_create_speaker(name, role, organisation_name)
     if any(link.speaker is speaker for link in item.speaker_links):
-        db.session.rollback()
         raise DomainError(_("%(name)s è già tra i relatori di questo punto.", name=speaker.name),
                           field="name")
     link = AgendaItemSpeaker(agenda_item=item, speaker=speaker, remote=bool(remote),
                              position=len(item.speaker_links))
     db.session.add(link)
+    db.session.flush()  # the caller links to it
     _record_speaker("agenda.speaker_added", link)
-    db.session.commit()
     return link
 
 
@@ -338,7 +341,6 @@ def _record_speaker(action, link, **details):
 def set_speaker_remote(link, remote):
     link.remote = bool(remote)
     _record_speaker("agenda.speaker_updated", link, remote=link.remote)
-    db.session.commit()
 
 
 def remove_speaker(link):

@@ -10,7 +10,7 @@ import threading
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from ..unit_of_work import CommandGroup
 
 from ..extensions import db
 from .reminders import send_reminders
@@ -18,11 +18,11 @@ from .sender import send_due, start_sender_thread, status_counts
 
 log = logging.getLogger(__name__)
 
-outbox_cli = AppGroup("outbox", help="The e-mail outbox: deliver it, see how it stands.")
-reminders_cli = AppGroup("reminders", help="Scheduled e-mails.")
+outbox_cli = CommandGroup("outbox", help="The e-mail outbox: deliver it, see how it stands.")
+reminders_cli = CommandGroup("reminders", help="Scheduled e-mails.")
 
 
-@outbox_cli.command("send")
+@outbox_cli.command("send", own_transactions=True)
 @click.option("--loop", is_flag=True, help="Keep sending until stopped (Ctrl-C, SIGTERM).")
 @click.option("--interval", default=5.0, type=click.FloatRange(min=0.1), show_default=True,
               help="Seconds between batches with --loop.")

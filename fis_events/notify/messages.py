@@ -86,7 +86,6 @@ def message_registrants(event, subject, body, statuses=DEFAULT_STATUSES, sender_
                         render_template("notify/organiser_message.html", **context),
                         registration=registration)
     audit.record("registrations.messaged", event=event, user=sender_user, count=len(registrations))
-    db.session.commit()
     current_app.logger.info("organiser message for event %s queued for %d registrations (by user %s)",
                             event.id, len(registrations), getattr(sender_user, "id", None))
     return len(registrations)

@@ -46,21 +46,14 @@ def due_reminders(now=None):
 
 def send_reminders(now=None, app=None):
     """Queue tomorrow's reminders; returns how many were queued by this run."""
-    ids = [registration.id for registration in due_reminders(now)]
-    db.session.commit()
     queued = 0
     with email_rendering(app):
-        for registration_id in ids:
-            registration = db.session.get(Registration, registration_id)
-            if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
-                continue
-            queue_registration_email("reminder", registration,
-                                     dedupe_key=reminder_key(registration_id))
+        for registration in due_reminders(now):
             try:
-                db.session.commit()
+                with db.session.begin_nested():
+                    queue_registration_email("reminder", registration,
+                                             dedupe_key=reminder_key(registration.id))
             except IntegrityError:
-                # Another run queued this reminder a moment ago: the unique key said no.
-                db.session.rollback()
-                continue
+                continue  # another run queued this reminder a moment ago: the unique key said no
             queued += 1
     return queued

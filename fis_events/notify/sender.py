@@ -47,6 +47,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
@@ -54,6 +55,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -96,12 +98,13 @@ def due_condition(now):
 
 
 def claim(message_id, now):
-    """Take one message for CLAIM_SECONDS if it is due; True when this caller got it. Committed."""
+    """Take one message for CLAIM_SECONDS if it is due; True when this caller got it. A unit of
+    work of its own: the claim stands before the SMTP conversation starts."""
     t = OutboxMessage.__table__.c
-    result = db.session.execute(
-        update(OutboxMessage.__table__).where(t.id == message_id, due_condition(now))
-        .values(status="sending", claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
-    db.session.commit()
+    with unit_of_work():
+        result = db.session.execute(
+            update(OutboxMessage.__table__).where(t.id == message_id, due_condition(now))
+            .values(status="sending", claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
     return result.rowcount == 1
 
 
@@ -127,10 +130,10 @@ def _send_due(limit, now, stop):
 
     config = current_app.config
     t = OutboxMessage.__table__.c
-    ids = db.session.scalars(
-        select(t.id).where(due_condition(clock()))
-        .order_by(t.next_attempt_at, t.id).limit(limit)).all()
-    db.session.commit()
+    with unit_of_work():
+        ids = db.session.scalars(
+            select(t.id).where(due_condition(clock()))
+            .order_by(t.next_attempt_at, t.id).limit(limit)).all()
     sent = failed = 0
     connection = _Connection(config)
     try:
@@ -139,22 +142,26 @@ def _send_due(limit, now, stop):
                 break
             if not claim(message_id, clock()):
                 continue  # another sender took it, or it is no longer due
-            message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            try:
-                email = build_email(message, config, clock())
-            except Exception as error:  # a message that cannot be written: its problem alone
-                log.exception("outbox: message %s cannot be built", message_id)
-                _failed(message, error, clock(), config)
+            with unit_of_work():  # read only: no transaction stays open during SMTP
+                message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+                attempt = Attempt(message_id, message.attempts, message.to_address)
+                try:
+                    email = build_email(message, config, clock())
+                except Exception as error:  # a message that cannot be written: its problem alone
+                    log.exception("outbox: message %s cannot be built", message_id)
+                    email = error
+            if isinstance(email, Exception):
+                _failed(attempt, email, clock(), config)
                 failed += 1
                 continue
             try:
-                connection.send(email, message.to_address)
+                connection.send(email, attempt.to_address)
             except ServerUnreachable as error:
-                _failed(message, error.__cause__ or error, clock(), config)
+                _failed(attempt, error.__cause__ or error, clock(), config)
                 failed += 1
                 break
             except (smtplib.SMTPException, ValueError) as error:  # refused, or not encodable
-                _failed(message, error, clock(), config)
+                _failed(attempt, error, clock(), config)
                 failed += 1
                 continue
             # Accepted by the server: record it before anything else can go wrong.
@@ -162,7 +169,6 @@ def _send_due(limit, now, stop):
             sent += 1
     finally:
         connection.close()
-        db.session.rollback()
     if sent or failed:
         log.info("outbox: %d sent, %d failed", sent, failed)
     return sent, failed
@@ -174,28 +180,35 @@ def _mark_sent(message_id, now, tries=3):
     t = OutboxMessage.__table__.c
     for attempt in range(1, tries + 1):
         try:
-            db.session.execute(
-                update(OutboxMessage.__table__).where(t.id == message_id)
-                .values(status="sent", sent_at=now, claimed_until=None, last_error=None))
-            db.session.commit()
+            with unit_of_work():
+                db.session.execute(
+                    update(OutboxMessage.__table__).where(t.id == message_id)
+                    .values(status="sent", sent_at=now, claimed_until=None, last_error=None))
             return
         except OperationalError:
-            db.session.rollback()
             if attempt == tries:
                 raise
             time.sleep(0.5 * attempt)
 
 
+class Attempt(NamedTuple):
+    """What the sender keeps of a message while no transaction is open."""
+
+    message_id: int
+    attempts: int
+    to_address: str
+
+
 def _failed(message, error, now, config):
     attempts = message.attempts + 1
     gave_up = attempts >= config["OUTBOX_MAX_ATTEMPTS"]
-    db.session.execute(
-        update(OutboxMessage.__table__).where(OutboxMessage.__table__.c.id == message.id)
-        .values(attempts=attempts, status="failed" if gave_up else "pending",
-                next_attempt_at=now + timedelta(seconds=0 if gave_up else retry_delay(attempts)),
-                claimed_until=None, last_error=describe_error(error)))
-    db.session.commit()
-    log.warning("outbox: message %s attempt %d failed%s: %s", message.id, attempts,
+    with unit_of_work():
+        db.session.execute(
+            update(OutboxMessage.__table__).where(OutboxMessage.__table__.c.id == message.message_id)
+            .values(attempts=attempts, status="failed" if gave_up else "pending",
+                    next_attempt_at=now + timedelta(seconds=0 if gave_up else retry_delay(attempts)),
+                    claimed_until=None, last_error=describe_error(error)))
+    log.warning("outbox: message %s attempt %d failed%s: %s", message.message_id, attempts,
                 " (giving up)" if gave_up else "", describe_error(error))
 
 

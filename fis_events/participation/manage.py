@@ -38,6 +38,7 @@ from ..programme.models import Organisation
 from ..registration.models import AttendanceMode
 from ..registration.services import offered_modes
 from ..registration.views import organisation_from_form
+from ..unit_of_work import discard_changes
 from . import report as reports
 from . import services
 from .forms import (AttendanceRegisterForm, ReportConfirmForm, ReportDiscardForm, ReportUploadForm,
@@ -168,7 +169,6 @@ def upload_report(event_id):
         try:
             plan = reports.preview(event, reports.parse_report(data))
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             name = store_upload(event, data) if plan.matched or plan.known else None
@@ -191,7 +191,6 @@ def confirm_report(event_id):
         result = reports.apply(event, reports.parse_report(path.read_bytes()),
                                current_user._get_current_object(), include_known=form.include_known.data)
     except DomainError as error:
-        db.session.rollback()
         upload_form = ReportUploadForm(formdata=None)
         attach_error(upload_form, error)
         return render_upload(event, upload_form)
@@ -260,7 +259,7 @@ def save_attendance(event_id):
         changes = services.save_register(event, set(form.present.data), set(form.shown_present.data),
                                          form.modes(request.form), current_user._get_current_object())
     except DomainError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "error")
     else:
         flash_register_changes(changes)
@@ -292,7 +291,6 @@ def add_attendee(event_id):
                 role=form.role.data, mode=AttendanceMode(form.mode.data),
                 user=current_user._get_current_object())
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("%(name)s è ora tra i presenti.", name=attendance.person.full_name) if created

@@ -685,22 +685,17 @@ def apply(event, report, user=None, include_known=False):
     todo = list(plan.matched) + (list(plan.known) if include_known else [])
     if not include_known:
         result.known_skipped = len(plan.known)
-    try:
-        for match in todo:
-            _, created = record_attendance(
-                event, match.person, AttendanceMode.REMOTE, AttendanceSource.PLATFORM_REPORT,
-                registration=match.registration, recorded_by=user, device=f"{report.platform} report",
-                at=plausible_time(event, match.row.joined_at))
-            if not created:
-                result.already += 1
-            elif match.registration is None:
-                result.known_created += 1
-            else:
-                result.created += 1
-        audit.record("attendance.report_imported", event=event, user=user,
-                     count=result.created + result.known_created, platform=report.platform)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for match in todo:
+        _, created = record_attendance(
+            event, match.person, AttendanceMode.REMOTE, AttendanceSource.PLATFORM_REPORT,
+            registration=match.registration, recorded_by=user, device=f"{report.platform} report",
+            at=plausible_time(event, match.row.joined_at))
+        if not created:
+            result.already += 1
+        elif match.registration is None:
+            result.known_created += 1
+        else:
+            result.created += 1
+    audit.record("attendance.report_imported", event=event, user=user,
+                 count=result.created + result.known_created, platform=report.platform)
     return result

@@ -66,7 +66,6 @@ def remote_join(registration, now=None):
                                              AttendanceSource.REMOTE_JOIN, registration=registration,
                                              at=now)
         outcome = "redirect"
-    db.session.commit()
     return outcome
 
 
@@ -190,7 +189,6 @@ def save_register(event, present, shown_present, modes, user, now=None):
                 changes.kept.append((row.person, remaining))
             else:
                 changes.unmarked.append(row.person)
-    db.session.commit()
     return changes
 
 
@@ -237,7 +235,6 @@ def add_unregistered(event, *, first_name, last_name, mode, user, email=None, or
     attendance, created = mark_present(event, person, mode, user, registration=registration, now=now)
     if created:
         audit.record("attendance.added", event=event, target=person, user=user, mode=mode)
-    db.session.commit()
     return attendance, created
 
 
@@ -272,5 +269,4 @@ def unmark_held(event, user, now=None):
 def _set_held_at(event, value):
     db.session.execute(db.update(Event).where(Event.id == event.id).values(held_at=value),
                        execution_options={"synchronize_session": False})
-    db.session.commit()
     db.session.refresh(event)

@@ -9,6 +9,7 @@ from ..db_types import parse_page
 from ..errors import DomainError, attach_error
 from ..events.manage import get_or_404
 from ..extensions import db
+from ..unit_of_work import discard_changes
 from . import services
 from .forms import OrganisationForm, StageForm
 from .models import Organisation, OrganisationKind, OrganisationStage, Programme, ProgrammeStage
@@ -72,7 +73,6 @@ def organisation(organisation_id):
                                          kind=OrganisationKind(form.kind.data),
                                          istat_code=form.istat_code.data)
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("Dati dell'ente salvati."), "success")
@@ -91,7 +91,6 @@ def add_stage(organisation_id):
                                   ProgrammeStage(form.stage.data), form.reached_on.data,
                                   form.note.data, user=current_user._get_current_object())
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             flash(_("Tappa registrata."), "success")
@@ -107,6 +106,6 @@ def delete_stage(entry_id):
         services.delete_stage(entry)
         flash(_("Tappa eliminata."), "success")
     except DomainError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "error")
     return redirect(url_for(".organisation", organisation_id=organisation_id, _anchor="stages"))

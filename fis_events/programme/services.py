@@ -10,13 +10,13 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, long_date
 from ..search import search_key
+from ..sql import refused_on_conflict
 from .models import Organisation, OrganisationStage, ProgrammeStage
 
 ISTAT_CODE = re.compile(r"\d{6}")
@@ -73,19 +73,11 @@ def update_organisation(organisation, *, name, kind, istat_code=None):
     if istat_code and db.session.scalar(others.where(Organisation.istat_code == istat_code)):
         raise DomainError(_("Il codice ISTAT %(code)s è già di un altro ente.", code=istat_code),
                           field="istat_code")
-    organisation.name, organisation.kind, organisation.istat_code = name, kind, istat_code
+    with refused_on_conflict(_("Nome o codice ISTAT appena assegnati a un altro ente: riprova."),
+                             "name"):
+        organisation.name, organisation.kind, organisation.istat_code = name, kind, istat_code
     audit.record("organisation.updated", target=organisation)
-    _commit_or_refuse(_("Nome o codice ISTAT appena assegnati a un altro ente: riprova."), "name")
     return organisation
-
-
-def _commit_or_refuse(message, field):
-    """Commit; a unique constraint that a concurrent request won becomes a refusal."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(message, field=field) from None
 
 
 # ---- stages ---------------------------------------------------------------------------------
@@ -123,14 +115,14 @@ def record_stage(organisation, programme, stage, reached_on, note=None, user=Non
         raise DomainError(_("La data non può seguire quella della tappa «%(stage)s» (%(date)s).",
                             stage=following.stage.label, date=long_date(following.reached_on)),
                           field="reached_on")
-    entry = OrganisationStage(organisation=organisation, programme=programme, stage=stage,
-                              reached_on=reached_on, note=(note or "").strip() or None,
-                              recorded_by_id=getattr(user, "id", None))
-    db.session.add(entry)
+    with refused_on_conflict(_("«%(stage)s» è appena stata registrata da qualcun altro.",
+                               stage=stage.label), "stage"):
+        entry = OrganisationStage(organisation=organisation, programme=programme, stage=stage,
+                                  reached_on=reached_on, note=(note or "").strip() or None,
+                                  recorded_by_id=getattr(user, "id", None))
+        db.session.add(entry)
     audit.record("organisation.stage_recorded", target=organisation, user=user, stage=stage,
                  programme=programme.id, reached_on=reached_on)
-    _commit_or_refuse(_("«%(stage)s» è appena stata registrata da qualcun altro.", stage=stage.label),
-                      "stage")
     return entry
 
 
@@ -143,8 +135,8 @@ def delete_stage(entry):
                             later=max(later, key=lambda s: s.rank).label))
     audit.record("organisation.stage_deleted", target=entry.organisation, stage=entry.stage,
                  programme=entry.programme_id, reached_on=entry.reached_on)
+    entry.organisation.stages.remove(entry)
     db.session.delete(entry)
-    db.session.commit()
 
 
 def current_stage(organisation, programme, on=None):

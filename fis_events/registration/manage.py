@@ -7,11 +7,12 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..accounts.access import organiser_required
-from ..audit.services import record_and_commit
+from ..audit.services import record
 from ..errors import DomainError, attach_error
 from ..events.manage import event_or_404, get_or_404
 from ..extensions import db
 from ..programme.models import Organisation, OrganisationKind
+from ..unit_of_work import discard_changes
 from . import services
 from .export import as_csv, as_xlsx
 from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
@@ -85,7 +86,6 @@ def add(event_id):
                    "already_registered": _("Questa persona era già iscritta.")}[outcome], "success")
             return redirect(url_for(".registrations", event_id=event.id))
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
     return render(event, 422, add_form=form)
 
@@ -113,7 +113,6 @@ def invite(event_id):
                         n=len(created)), "success")
                 return redirect(url_for(".registrations", event_id=event.id))
             except DomainError as error:
-                db.session.rollback()
                 form.emails.errors = [f"{error.message}"]
     return render(event, 422, invite_form=form)
 
@@ -133,7 +132,6 @@ def message(event_id):
             flash(_("Messaggio in invio a %(n)d iscritti.", n=count), "success")
             return redirect(url_for(".registrations", event_id=event.id))
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
     return render(event, 422, message_form=form)
 
@@ -151,7 +149,7 @@ def registration_action(change, done_message):
                 change(registration)
                 flash(done_message() % {"name": registration.person.full_name}, "success")
             except DomainError as error:
-                db.session.rollback()
+                discard_changes()
                 flash(error.message, "error")
         return back_to_list(registration)
     return view
@@ -186,6 +184,6 @@ def export(event_id, fmt):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
-    record_and_commit("registrations.exported", event=event, format=fmt, count=len(registrations))
+    record("registrations.exported", event=event, format=fmt, count=len(registrations))
     return body, 200, {"Content-Type": mimetype,
                        "Content-Disposition": f'attachment; filename="{filename}"'}

@@ -66,7 +66,6 @@ def erase(person, reason="request", by=None):
     if person.erased_at is None:
         audit.record("person.erased", target=person, user=by)
     anonymise([person.id], reason, by)
-    db.session.commit()
     db.session.refresh(person)
 
 
@@ -134,5 +133,4 @@ def purge_expired(now=None, retention_days=None, dry_run=False):
     db.session.execute(delete(OutboxMessage).where(messages), execution_options={"synchronize_session": False})
     audit.record("people.purged", count=result.people, invitations=result.invitations,
                  messages=result.messages)
-    db.session.commit()
     return result

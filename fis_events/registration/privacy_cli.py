@@ -1,11 +1,11 @@
 """`flask people erase <email>` and `flask people purge-expired`."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from ..unit_of_work import CommandGroup
 
 from . import privacy
 
-people_cli = AppGroup("people", help="Personal data: erasure and retention.")
+people_cli = CommandGroup("people", help="Personal data: erasure and retention.")
 
 
 @people_cli.command("erase")

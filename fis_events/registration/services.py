@@ -1,9 +1,9 @@
-"""Registration rules: one function per change, each in one transaction that locks the event.
+"""Registration rules: one function per change, each inside the caller's unit of work.
 
 Capacity is never exceeded: every change that can take or free a seat first writes to the
-event's row (a no-op UPDATE), which holds the row lock on PostgreSQL and the database's write
-lock on SQLite until the commit, then counts, then decides. The e-mail it causes is queued in
-the same transaction.
+event's row (`lock_event`, a no-op UPDATE), which holds the row lock on PostgreSQL and the
+database's write lock on SQLite until the boundary commits, then counts, then decides. The
+e-mail it causes is queued in the same transaction, and composed later by the sender.
 """
 import hmac
 import re
@@ -11,13 +11,15 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..db_types import utcnow
 from ..errors import DomainError
+from ..events.locks import lock_event
+from ..events.services import capacity_raised
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..programme.models import Organisation
@@ -93,13 +95,6 @@ def registration_state(event, now=None):
     return "open"
 
 
-def lock_event(event_id):
-    """Take the event's lock for the rest of the transaction (see the module docstring)."""
-    db.session.commit()  # end any read-only transaction: the lock must be its first statement
-    db.session.execute(update(Event).where(Event.id == event_id).values(id=Event.id),
-                       execution_options={"synchronize_session": False})
-
-
 def seats_taken(event, mode):
     return db.session.scalar(
         db.select(func.count(Registration.id)).where(
@@ -157,10 +152,17 @@ def _seat(registration):
 
 
 def _person(email, first_name, last_name, organisation, role, municipality):
-    person = db.session.scalar(db.select(Person).filter_by(email=email))
+    """The person of this address, created if new; safe when another request creates the same
+    person at the same moment (for another event, so no lock of ours orders the two)."""
+    query = db.select(Person).filter_by(email=email)
+    person = db.session.scalar(query)
     if person is None:
-        person = Person(email=email)
-        db.session.add(person)
+        try:
+            with db.session.begin_nested():
+                person = Person(email=email, first_name=first_name, last_name=last_name)
+                db.session.add(person)
+        except IntegrityError:
+            person = db.session.scalar(query)
     person.first_name, person.last_name = first_name, last_name
     person.organisation, person.role, person.municipality = organisation, role, municipality
     return person
@@ -172,7 +174,8 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
     """Register a person; returns (registration, outcome) with outcome 'confirmed', 'waiting'
     or 'already_registered' (then nothing changes but the person gets their link again).
 
-    `organisation` is an Organisation or None; sources 'organiser' and 'walk_in' skip the window
+    `organisation` is an Organisation, None, or a function that finds or creates one: it is
+    called once the event is locked, so that a new organisation is written after the lock. Sources 'organiser' and 'walk_in' skip the window
     and the invitation check (organisers and door staff register people directly).
     """
     email = normalise_email(email)
@@ -185,22 +188,17 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
         if event.invitation_only and not valid_invitation(event, invitation_token, email):
             raise DomainError(_("Questo evento è su invito: usa il collegamento ricevuto per e-mail, "
                                 "con l'indirizzo a cui è stato inviato."), field="email")
-    for attempt in range(3):
-        try:
-            return _register_locked(event.id, email, first_name, last_name, mode, organisation,
-                                    role, municipality, accessibility_needs, photo_consent,
-                                    newsletter_consent, source)
-        except IntegrityError:
-            # Someone created the same person a moment ago (another event): try again.
-            db.session.rollback()
-            if attempt == 2:
-                raise
+    return _register_locked(event.id, email, first_name, last_name, mode, organisation, role,
+                            municipality, accessibility_needs, photo_consent, newsletter_consent,
+                            source)
 
 
 def _register_locked(event_id, email, first_name, last_name, mode, organisation, role,
                      municipality, accessibility_needs, photo_consent, newsletter_consent, source):
     lock_event(event_id)
     event = db.session.get(Event, event_id)
+    if callable(organisation):
+        organisation = organisation()
     person = _person(email, first_name, last_name, organisation, role, municipality)
     registration = None
     if person.id is not None:
@@ -208,7 +206,6 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
             db.select(Registration).filter_by(event_id=event_id, person_id=person.id))
     if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
         queue_registration_email("already_registered", registration)
-        db.session.commit()
         return registration, "already_registered"
     if registration is None:
         registration = Registration(event=event, person=person, qr_token=new_token(),
@@ -224,7 +221,6 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
     queue_registration_email(outcome, registration, position=waiting_position(registration))
     if source in STAFF_SOURCES:
         audit.record(STAFF_SOURCES[source], event=event_id, target=registration, outcome=outcome)
-    db.session.commit()
     return registration, outcome
 
 
@@ -250,9 +246,7 @@ REGISTRATION_CLOSED = {
 def cancel(registration):
     """Cancel; a freed seat goes to the first person waiting for that mode."""
     lock_event(registration.event_id)
-    db.session.refresh(registration)
     if registration.status is RegistrationStatus.CANCELLED:
-        db.session.commit()
         return registration
     was_confirmed = registration.is_confirmed
     registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
@@ -262,7 +256,6 @@ def cancel(registration):
     db.session.flush()
     if was_confirmed:
         _promote(registration.event, registration.mode)
-    db.session.commit()
     return registration
 
 
@@ -270,14 +263,11 @@ def switch_mode(registration, mode):
     """Move to the other attendance mode, only if it has a free seat."""
     _check_mode(registration.event, mode)
     lock_event(registration.event_id)
-    db.session.refresh(registration)
     if registration.status is RegistrationStatus.CANCELLED:
         raise DomainError(_("L'iscrizione è annullata."))
     if registration.mode is mode:
-        db.session.commit()
         return registration
     if not has_free_seat(registration.event, mode):
-        db.session.rollback()
         raise DomainError(_("Non ci sono più posti liberi %(mode)s.", mode=mode.label), field="mode")
     old_mode, was_confirmed = registration.mode, registration.is_confirmed
     registration.mode = mode
@@ -288,7 +278,6 @@ def switch_mode(registration, mode):
     db.session.flush()
     if was_confirmed:
         _promote(registration.event, old_mode)
-    db.session.commit()
     return registration
 
 
@@ -306,13 +295,12 @@ def _promote(event, mode):
         db.session.flush()
 
 
+@capacity_raised.connect
 def fill_free_seats(event):
-    """After capacity was raised: promote from the waiting lists as far as the seats go."""
-    lock_event(event.id)
-    event = db.session.get(Event, event.id)
+    """After capacity was raised, in the same transaction and under the event's lock (taken by
+    save_event before the change): promote from the waiting lists as far as the seats go."""
     for mode in AttendanceMode:
         _promote(event, mode)
-    db.session.commit()
 
 
 # ---- invitations --------------------------------------------------------------------------
@@ -348,7 +336,6 @@ def invite(event, emails, organisation=None, invited_by=None):
     if created:
         audit.record("registrations.invited", event=event, target=organisation, user=invited_by,
                      count=len(created))
-    db.session.commit()
     return created
 
 
@@ -385,16 +372,13 @@ def resend(registration):
             RegistrationStatus.CANCELLED: "cancelled"}[registration.status]
     queue_registration_email(kind, registration, position=waiting_position(registration))
     audit.record("registration.resent", event=registration.event_id, target=registration)
-    db.session.commit()
 
 
 def promote(registration):
     """An organiser confirms this waiting person now: the mode gets one more seat for them, so
     the capacity still holds and nobody else's place changes."""
     lock_event(registration.event_id)
-    db.session.refresh(registration)
     if registration.status is not RegistrationStatus.WAITING:
-        db.session.rollback()
         raise DomainError(_("Solo chi è in lista d'attesa può essere promosso."))
     event = registration.event
     if not has_free_seat(event, registration.mode):
@@ -405,7 +389,6 @@ def promote(registration):
     registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
     queue_registration_email("promoted", registration)
     audit.record("registration.promoted", event=registration.event_id, target=registration)
-    db.session.commit()
     return registration
 
 

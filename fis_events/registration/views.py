@@ -8,6 +8,7 @@ from ..events.services import find_or_create_organisation
 from ..extensions import db, limiter
 from ..participation.services import remote_join
 from ..programme.models import Organisation, OrganisationKind
+from ..unit_of_work import discard_changes
 from . import services
 from .emails import ics_bytes
 from .forms import CancelForm, RegistrationForm, SwitchModeForm
@@ -43,7 +44,7 @@ def register_from_form(event, form, **options):
     return services.register(
         event, email=form.email.data, first_name=form.first_name.data,
         last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
-        organisation=organisation_from_form(form), role=form.role.data or None,
+        organisation=lambda: organisation_from_form(form), role=form.role.data or None,
         municipality=form.municipality.data or None,
         accessibility_needs=form.accessibility_needs.data,
         photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
@@ -68,7 +69,6 @@ def register(event_id):
         try:
             registration, outcome = register_from_form(event, form, invitation_token=invitation_token)
         except DomainError as error:
-            db.session.rollback()
             attach_error(form, error)
         else:
             if outcome == "already_registered":
@@ -127,7 +127,7 @@ def switch_mode(token):
             services.switch_mode(registration, AttendanceMode(form.mode.data))
             flash(_("Modalità di partecipazione aggiornata."), "success")
         except (DomainError, ValueError) as error:
-            db.session.rollback()
+            discard_changes()
             flash(getattr(error, "message", _("Modalità non valida.")), "error")
     return redirect(url_for(".manage", token=token))
 

@@ -2,13 +2,13 @@
 import time
 
 import click
-from flask.cli import AppGroup
+from ..unit_of_work import CommandGroup
 
 from ..extensions import db
 from ..programme.models import Programme
 from . import services
 
-results_cli = AppGroup("results", help="Participation totals.")
+results_cli = CommandGroup("results", help="Participation totals.")
 
 
 @results_cli.command("refresh")

@@ -24,7 +24,6 @@ from urllib.parse import urlencode
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, literal
-from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..db_types import parse_day, parse_id, utcnow
@@ -36,6 +35,7 @@ from ..participation.models import Attendance
 from ..programme.models import Organisation, OrganisationKind, Phase, Programme, ProgrammeStage
 from ..programme.services import current_stages, pipeline_counts
 from ..registration.models import AttendanceMode, Person, Registration, RegistrationStatus
+from ..sql import upsert
 from .models import ResultsSnapshot
 
 #: the groups of the Comuni / partenariato split, in the order pages show them
@@ -210,15 +210,9 @@ def totals(scope, now=None):
     if snapshot is not None and snapshot.computed_at > now - timedelta(seconds=max_age):
         return _totals_from_json(scope, snapshot)
     result = compute_totals(scope, now)
-    data = json.dumps(_totals_to_json(result))
-    if snapshot is None:
-        db.session.add(ResultsSnapshot(key=key, computed_at=now, data=data))
-    else:
-        snapshot.computed_at, snapshot.data = now, data
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent request kept the same scope a moment ago
-        db.session.rollback()
+    # Kept by the caller's unit of work; a concurrent request keeping the same scope is no error.
+    upsert(ResultsSnapshot, dict(key=key, computed_at=now, data=json.dumps(_totals_to_json(result))),
+           ("key",))
     return result
 
 
@@ -226,7 +220,6 @@ def forget_totals():
     """Drop every snapshot: the next request counts afresh ("Ricalcola ora")."""
     audit.record("results.recounted")
     db.session.execute(db.delete(ResultsSnapshot))
-    db.session.commit()
 
 
 def _totals_to_json(result):

@@ -5,7 +5,7 @@ from flask_babel import ngettext
 
 from .. import spreadsheets
 from ..accounts.access import organiser_required
-from ..audit.services import record_and_commit
+from ..audit.services import record
 from ..db_types import parse_page
 from ..errors import DomainError
 from ..events.manage import get_or_404
@@ -135,7 +135,7 @@ def export(table, fmt):
         body = spreadsheets.as_xlsx(header, rows, title, title)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     if table == "partecipanti":  # names leave the system
-        record_and_commit("results.exported", format=fmt, count=len(rows))
+        record("results.exported", format=fmt, count=len(rows))
     filename = f"fis-{table}.{fmt}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

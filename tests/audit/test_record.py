@@ -11,6 +11,7 @@ from fis_events.errors import DomainError
 from fis_events.events import services as events
 from fis_events.events.models import Event, EventStatus
 from fis_events.extensions import db
+from fis_events.unit_of_work import unit_of_work
 from fis_events.programme import services as programme
 from fis_events.programme.models import OrganisationKind, OrganisationStage, Programme, ProgrammeStage
 from fis_events.registration.models import AttendanceMode
@@ -24,7 +25,8 @@ def committed(statement):
 
 def test_the_entry_commits_with_its_change(make_event, log):
     event = make_event()
-    events.publish_event(event)
+    with unit_of_work():
+        events.publish_event(event)
     assert committed(sa.select(Event.status))[0].status is EventStatus.PUBLISHED
     assert [row.action for row in committed(sa.select(AuditEntry.action).order_by(AuditEntry.id))][-1] == "event.published"
 
@@ -73,6 +75,6 @@ def test_unknown_actions_are_refused(app_ctx):
 
 def test_details_keep_codes_not_objects(make_event, log):
     event = make_event()
-    audit.record_and_commit("organisation.stage_recorded", event=event, stage=ProgrammeStage.APPLIED,
+    audit.record("organisation.stage_recorded", event=event, stage=ProgrammeStage.APPLIED,
                             reached_on=date(2022, 3, 1), mode=AttendanceMode.REMOTE)
     assert log()[-1].details == {"stage": "applied", "reached_on": "2022-03-01", "mode": "remote"}

@@ -10,6 +10,7 @@ from fis_events.certificates import services
 from fis_events.certificates.models import CODE_ALPHABET, Certificate
 from fis_events.db_types import utcnow
 from fis_events.extensions import db
+from fis_events.unit_of_work import unit_of_work
 from fis_events.participation.models import AttendanceSource
 from fis_events.registration.models import AttendanceMode, Registration
 from support import rome
@@ -41,11 +42,10 @@ def test_parallel_requests_issue_one_certificate(app, held_event, attended):
 
     def issue():
         try:
-            with app.test_request_context():
+            with app.test_request_context(), unit_of_work():
                 registration = db.session.get(Registration, registration_id)
                 start.wait(timeout=30)
                 codes.append(services.certificate_for_registration(registration).code)
-                db.session.remove()
         except Exception as error:  # reported below, with the thread's failure
             errors.append(error)
 

@@ -13,6 +13,7 @@ from fis_events.errors import DomainError
 from fis_events.events import services
 from fis_events.events.models import AgendaItem, AgendaItemKind
 from fis_events.extensions import db
+from fis_events.unit_of_work import unit_of_work
 from fis_events.i18n import ROME
 from support import csrf_from
 
@@ -60,9 +61,9 @@ def test_the_service_accepts_exactly_the_times_that_keep_the_rules(event, starts
     before = [(i.id, i.starts_at, i.ends_at) for i in items()]
     broken = broken_rules(event, starts_at, ends_at)
     try:
-        item = services.add_agenda_item(event, "Punto", AgendaItemKind.TALK, starts_at, ends_at)
+        with unit_of_work():
+            item = services.add_agenda_item(event, "Punto", AgendaItemKind.TALK, starts_at, ends_at)
     except DomainError as error:
-        db.session.rollback()
         assert broken and error.field in broken and error.message
         assert [(i.id, i.starts_at, i.ends_at) for i in items()] == before
         return
@@ -74,12 +75,13 @@ def test_the_service_accepts_exactly_the_times_that_keep_the_rules(event, starts
 @SETTINGS
 @given(starts_at=MOMENTS, ends_at=MOMENTS)
 def test_editing_keeps_the_rules_too(event, starts_at, ends_at):
-    item = items()[0] if items() else services.add_agenda_item(event, "Punto", AgendaItemKind.TALK)
+    with unit_of_work():
+        item = items()[0] if items() else services.add_agenda_item(event, "Punto", AgendaItemKind.TALK)
     kept = (item.starts_at, item.ends_at)
     try:
-        services.update_agenda_item(item, "Punto", AgendaItemKind.TALK, starts_at, ends_at)
+        with unit_of_work():
+            services.update_agenda_item(item, "Punto", AgendaItemKind.TALK, starts_at, ends_at)
     except DomainError as error:
-        db.session.rollback()
         assert error.field in broken_rules(event, starts_at, ends_at)
         db.session.expire_all()
         assert (item.starts_at, item.ends_at) == kept

@@ -3,11 +3,13 @@ from datetime import timedelta
 
 import pytest
 
+
 from fis_events.errors import DomainError
 from fis_events.events import services
 from fis_events.events.models import AgendaItemKind, EventStatus, Speaker
 from fis_events.extensions import db
 from fis_events.programme.models import Phase, Programme
+from support import commit_test_work
 
 
 def test_end_must_follow_start(make_event):
@@ -124,16 +126,22 @@ def test_every_change_raises_the_calendar_sequence(make_event):
     event = make_event()
     seen = [event.sequence]
     services.save_event(event, title="Nuovo titolo")
+    commit_test_work()  # one unit of work per change, as one request each
     seen.append(event.sequence)
     item = services.add_agenda_item(event, "Intervento", AgendaItemKind.TALK)
+    commit_test_work()  # one unit of work per change, as one request each
     seen.append(event.sequence)
     services.add_speaker(item, "Anna")
+    commit_test_work()  # one unit of work per change, as one request each
     seen.append(event.sequence)
     services.set_speaker_remote(item.speaker_links[0], True)
+    commit_test_work()  # one unit of work per change, as one request each
     seen.append(event.sequence)
     services.delete_agenda_item(item)
+    commit_test_work()  # one unit of work per change, as one request each
     seen.append(event.sequence)
     services.publish_event(event)
+    commit_test_work()  # one unit of work per change, as one request each
     seen.append(event.sequence)
     assert seen == sorted(set(seen)), seen
 

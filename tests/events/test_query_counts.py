@@ -1,6 +1,7 @@
 """Pages cost the same number of queries whatever the size of the agenda (no N+1)."""
 from fis_events.events import services
 from fis_events.events.models import AgendaItemKind
+from support import commit_test_work
 
 
 def build(make_event, items, speakers):
@@ -10,6 +11,7 @@ def build(make_event, items, speakers):
         for m in range(speakers):
             services.add_speaker(item, f"Relatore {n}-{m}", "Ruolo", f"Ente {m}", remote=m % 2 == 1)
     services.publish_event(event)
+    commit_test_work()
     return event.id
 
 

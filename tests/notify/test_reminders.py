@@ -13,6 +13,7 @@ from fis_events.notify.reminders import send_reminders
 from fis_events.notify.sender import send_due
 from fis_events.registration import services
 from fis_events.registration.models import AttendanceMode
+from support import commit_test_work
 
 IN_PERSON, REMOTE = AttendanceMode.IN_PERSON, AttendanceMode.REMOTE
 
@@ -35,7 +36,9 @@ def rome_day(days_from_today, hh=0, mm=0):
 
 
 def outside_any_request(function, *args):
-    """Run as a cron job would: no request, no app context of the test around."""
+    """Run as a cron job would: no request, no app context of the test around (what the test
+    did so far is committed first, as earlier requests would have)."""
+    commit_test_work()
     return contextvars.Context().run(function, *args)
 
 

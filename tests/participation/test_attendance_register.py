@@ -9,6 +9,7 @@ from fis_events.errors import DomainError
 from fis_events.events import services as events
 from fis_events.events.services import find_or_create_organisation
 from fis_events.extensions import db
+from fis_events.unit_of_work import unit_of_work
 from fis_events.participation import services
 from fis_events.participation.models import Attendance, AttendanceEvidence, AttendanceSource
 from fis_events.programme.models import OrganisationKind
@@ -92,6 +93,7 @@ def test_untick_keeps_an_attendance_another_source_shows(today_event, enrol, sta
     assert changes.unmarked == []
     [(person, sources)] = changes.kept
     assert person.full_name == "Anna Rossi" and sources == [AttendanceSource.QR_SCAN]
+    db.session.commit()
     [attendance] = attendances(event)
     # The scan now stands for the attendance: the organiser's tick is gone.
     assert attendance.sources == [AttendanceSource.QR_SCAN]
@@ -272,7 +274,8 @@ def test_two_organisers_ticking_the_same_person_at_once_give_one_attendance(app,
 
                 user, ev = db.session.get(User, user_id), db.session.get(Event, event_id)
                 barrier.wait()
-                services.save_register(ev, {person_id}, set(), {}, user)
+                with unit_of_work():
+                    services.save_register(ev, {person_id}, set(), {}, user)
             except Exception as error:  # reported below, with the other thread's result
                 errors.append(error)
             finally:

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from support import PASSWORD
+from support import PASSWORD, commit_test_work
 from fis_events.accounts.models import Role
 from fis_events.accounts.services import create_user
 from fis_events.db_types import utcnow
@@ -163,8 +163,10 @@ def test_preview_queries_do_not_grow_with_the_report(open_event, count_queries):
     small = zoom_report(event, [("P", "p0@example.org", 0), ("X", "x0@example.org", 0)])
     large = zoom_report(event, [("P", f"p{n}@example.org", n) for n in range(3)]
                         + [("X", f"x{n}@example.org", n) for n in range(300)])
+    commit_test_work()
     with count_queries() as few:
         preview(event, small)
+    commit_test_work()
     with count_queries() as many:
         preview(event, large)
     assert many.count == few.count

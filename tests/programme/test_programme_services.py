@@ -10,12 +10,15 @@ from fis_events.programme import services
 from fis_events.programme.models import (Organisation, OrganisationKind, OrganisationStage, Programme,
                                          ProgrammeStage)
 
+from support import commit_test_work
 from support import saved_organisation as comune
 
 APPLIED, FEASIBILITY, EXPERIMENTATION = ProgrammeStage
 
 
 def refused(call, field=None, match=None):
+    """The call is refused, and the test (its own boundary) rolls back only that attempt."""
+    commit_test_work()
     with pytest.raises(DomainError, match=match) as error:
         call()
     db.session.rollback()

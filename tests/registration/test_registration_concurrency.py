@@ -9,6 +9,7 @@ from http.cookiejar import CookieJar
 from fis_events.extensions import db
 from fis_events.notify.models import OutboxMessage
 from fis_events.registration.models import Registration, RegistrationStatus
+from support import commit_test_work
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -67,6 +68,7 @@ def test_parallel_cancellations_promote_each_waiting_person_once(app, live_serve
                                        last_name=str(n), mode=AttendanceMode.IN_PERSON)[0]
                      for n in range(25)]
     links = [r.manage_token for r in registrations[:10]]  # the ten confirmed
+    commit_test_work()
 
     def open_manage_page(token):
         opener = browser()

@@ -1,0 +1,109 @@
+"""The unit of work: the one place where transactions end.
+
+Services change the session and may flush; they never commit or roll back. Whoever starts a
+piece of work owns its transaction and ends it here, once:
+
+- a **request**: committed when it wrote something and the answer is a success or a redirect
+  (status < 400), rolled back when it is a refusal or an error (4xx, 5xx), whatever raised or
+  caught what. A view that answers a refusal with a redirect (a flashed message) says so with
+  `discard_changes()`. A request that wrote nothing is left to the request's end, where the
+  session is closed (a rollback): a database going away at that moment cannot turn a finished
+  answer into an error;
+- a **CLI command** of a `CommandGroup`: committed when the command returns, rolled back when
+  it raises (a ClickException included);
+- a **background job** (the outbox sender): `with unit_of_work():` around each step that must
+  stand on its own, e.g. the claim of a message before the SMTP conversation.
+
+Audit entries and outbox messages are added to the session by the services, so they are
+committed or dropped with the change they record.
+"""
+from contextlib import contextmanager
+from functools import update_wrapper
+
+from flask import g
+from flask.cli import AppGroup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+_WROTE = "fis_wrote"
+
+
+@contextmanager
+def unit_of_work():
+    """One transaction: committed when the block ends, rolled back when anything escapes."""
+    try:
+        yield db.session
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def wrote(session=None):
+    """Note that the current transaction has written (for statements sent past the ORM)."""
+    (session or db.session).info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session, _context):
+    wrote(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        wrote(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def discard_changes():
+    """This request was refused although it answers with a redirect: end it with a rollback."""
+    g.discard_changes = True
+
+
+def end_request(response):
+    """after_request: the request's one commit, or its one rollback."""
+    refused = response.status_code >= 400 or g.pop("discard_changes", False)
+    if not db.session.info.get(_WROTE):
+        return response  # nothing to keep: the end of the request closes the session
+    if refused:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return response
+
+
+def init_app(app):
+    """Call after the other extensions: Flask runs after_request functions in reverse order, so
+    the commit comes first and the headers and the log line describe the final answer (a commit
+    that fails becomes a 503 or 500, and that one is logged)."""
+    app.after_request(end_request)
+
+
+class CommandGroup(AppGroup):
+    """A CLI group whose commands each run as one unit of work (see the module docstring).
+
+    `command(..., own_transactions=True)` leaves the transactions to the command itself: a
+    long-running loop such as `flask outbox send --loop` runs one unit per step.
+    """
+
+    def command(self, *args, own_transactions=False, **kwargs):
+        wrap = super().command(*args, **kwargs)
+        if own_transactions:
+            return wrap
+
+        def decorator(callback):
+            def run(*a, **kw):
+                with unit_of_work():
+                    return callback(*a, **kw)
+
+            return wrap(update_wrapper(run, callback))
+
+        return decorator
