@@ -751,6 +751,9 @@ setInterval(() => {
 
 $("door-name").value = door();
 showDoor();
+if (searchInput.value.trim()) {
+  scheduleSearch(0); // typed while the modules were still loading
+}
 setOnline(state.online);
 updatePending().then((count) => {
   if (count && state.online) {
