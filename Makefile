@@ -55,6 +55,7 @@ serve-prod: install
 	wait $$web; }
 
 test: install chromium
+	node --test tests/
 	$(BIN)/pytest
 
 test-fast: install

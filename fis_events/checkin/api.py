@@ -14,34 +14,31 @@ from ..i18n import long_date, short_time
 from ..programme.models import OrganisationKind
 from ..registration.models import AttendanceMode, Registration
 from ..text import check_text
-from . import services
+from . import results, services
 from .access import checkin_actor
+from .results import ScanResult
 
 bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<int:event_id>/checkin")
 
 
+def message_values(outcome):
+    """What the door's sentence names: the person let in, the earlier entry, the other event."""
+    summary = outcome.summary
+    if outcome.reason is ScanResult.OK:
+        return {"name": summary["person"]["name"]}
+    if "previous" in summary:
+        previous = summary["previous"]
+        where = ", ".join(x for x in (previous["door"], short_name(previous["by"])) if x)
+        return {"time": short_time(previous["at"]), "where": where}
+    if outcome.reason is ScanResult.OTHER_EVENT:
+        other = summary["other_event"]
+        return {"title": other["title"], "date": long_date(other["starts_at"])}
+    return {}
+
+
 def message_for(outcome):
     """The sentence the door shows, in the staff's language."""
-    summary = outcome.summary
-    if outcome.reason == "ok":
-        return _("OK: %(name)s", name=summary["person"]["name"])
-    if outcome.reason == "already_checked_in":
-        previous = summary.get("previous") or {}
-        where = ", ".join(x for x in (previous.get("door"), short_name(previous.get("by"))) if x)
-        text = _("Già entrato alle %(time)s", time=short_time(previous["at"])) if previous.get("at") \
-            else _("Già entrato")
-        return text + (f" ({where})" if where else "")
-    if outcome.reason == "other_event":
-        other = summary["other_event"]
-        return _("Iscrizione a un altro evento: «%(title)s», %(date)s", title=other["title"],
-                 date=long_date(other["starts_at"]))
-    return {
-        "unknown": _("Codice sconosciuto: nessuna iscrizione corrisponde."),
-        "cancelled": _("Iscrizione annullata."),
-        "waiting_list": _("Ancora in lista d'attesa: non ha un posto confermato."),
-        "not_today": _("L'evento non è oggi."),
-        "invalid_format": _("Non è un codice di fis-events."),
-    }[outcome.reason]
+    return results.message(outcome.reason, message_values(outcome))
 
 
 def short_name(name):

@@ -1,17 +1,18 @@
 """Scan log, door staff assignments and paired check-in devices."""
-from ..db_types import UTCDateTime, utcnow
+from ..db_types import EnumText, UTCDateTime, utcnow
 from ..extensions import db
+from .results import ScanResult
 
 
 class Scan(db.Model):
-    """Every attempt at the door, successful or not; counts are made from Attendance, not here."""
+    """Every attempt at the door, successful or not, as it was answered: written once, never
+    changed. Counts are made from Attendance, not here."""
 
     id = db.Column(db.Integer, primary_key=True)
     event_id = db.Column(db.ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
     registration_id = db.Column(db.ForeignKey("registration.id", ondelete="SET NULL"), index=True)
-    #: reason code: ok, already_checked_in, unknown, other_event, cancelled, waiting_list,
-    #: not_today, invalid_format; "manual" for a check-in from search, "undo" for an undo
-    result = db.Column(db.String(20), nullable=False, index=True)
+    #: the answer given (a check-in from search is answered as a scan), or "undo"
+    result = db.Column(EnumText(ScanResult), nullable=False, index=True)
     #: chosen by the client for each attempt: a retried request never makes a second row
     nonce = db.Column(db.String(64), nullable=False, unique=True)
     client_time = db.Column(UTCDateTime)
@@ -22,10 +23,16 @@ class Scan(db.Model):
     user_id = db.Column(db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     #: the door or phone as the client names it ("porta 2")
     door = db.Column(db.String(50))
+    #: the earlier entry the answer named (already checked in, entered earlier), as it stood
+    #: then: a replayed nonce answers with it even after the attendance moves or goes
+    previous_at = db.Column(UTCDateTime)
+    previous_door = db.Column(db.String(100))
+    previous_by_id = db.Column(db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
     registration = db.relationship("Registration")
     device = db.relationship("CheckinDevice")
-    user = db.relationship("User")
+    user = db.relationship("User", foreign_keys=[user_id])
+    previous_by = db.relationship("User", foreign_keys=[previous_by_id])
 
 
 class StaffAssignment(db.Model):

@@ -1,5 +1,5 @@
 """The check-in part of the OpenAPI document: door staff, organisers and paired devices only."""
-from .services import REASONS
+from .results import DECISIONS
 
 DATETIME = {"type": "string", "format": "date-time"}
 
@@ -38,7 +38,7 @@ def schemas():
         "door": {"type": "string", "maxLength": 50, "description": "Es. «Porta 2»."}}}
     scan_result = {"type": "object", "required": ["result", "message", "replayed", "scan_id"],
                    "properties": {
-                       "result": {"type": "string", "enum": list(REASONS)},
+                       "result": {"type": "string", "enum": [result.value for result in DECISIONS]},
                        "message": {"type": "string"},
                        "replayed": {"type": "boolean"},
                        "scan_id": {"type": "integer"},

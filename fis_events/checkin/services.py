@@ -1,8 +1,9 @@
-"""Door check-in rules. One function decides every scan and returns a reason code.
+"""Door check-in rules. One function decides every scan and returns a ScanResult (results.py).
 
-Reason codes: ok, already_checked_in, unknown, other_event, cancelled, waiting_list,
-not_today, invalid_format. Every attempt is a Scan row; a repeated nonce returns the first
-answer and writes nothing. Attendance stays one per person and event (unique constraint).
+Every attempt is a Scan row, written once and never changed: a repeated nonce returns the
+first answer and writes nothing. Attendance stays one per person and event (unique
+constraint); when offline doors upload out of order, the attendance moves to the earliest
+scan, never the scans.
 """
 import functools
 import hashlib
@@ -39,9 +40,7 @@ from ..registration.qr import PAYLOAD_PREFIX
 from ..search import search_key
 from ..sql import insert_unless_exists
 from .models import CheckinDevice, DevicePairing, Scan, StaffAssignment
-
-REASONS = ("ok", "already_checked_in", "unknown", "other_event", "cancelled", "waiting_list",
-           "not_today", "invalid_format")
+from .results import ScanResult
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 PAIRING_MINUTES = 15
 #: a paired phone works until this long after the event ends
@@ -55,7 +54,7 @@ LAST_USE_STEP = timedelta(minutes=1)
 class ScanOutcome:
     """The decision, with what the door shows as plain values."""
 
-    reason: str
+    reason: ScanResult
     replayed: bool = False
     #: scan_id; person (name, organisation, mode, registration_id), previous (at, door, by),
     #: other_event (id, title, starts_at)
@@ -109,7 +108,8 @@ def _badge_query():
                   Person.organisation_id, Organisation.name.label("organisation"),
                   Event.title.label("event_title"), Event.starts_at.label("event_starts_at"),
                   Attendance.id.label("attendance_id"), Attendance.source.label("attendance_source"),
-                  Attendance.recorded_at, Attendance.device, recorder.name.label("recorded_by"),
+                  Attendance.recorded_at, Attendance.device, Attendance.recorded_by_id,
+                  recorder.name.label("recorded_by"),
                   scanned.label("scanned"))
         .join(Person, Person.id == Registration.person_id)
         .join(Event, Event.id == Registration.event_id)
@@ -135,12 +135,14 @@ class _Previous(NamedTuple):
     attendance_source: AttendanceSource
     recorded_at: datetime
     device: str | None
+    recorded_by_id: int | None
     recorded_by: str | None
 
 
 def _previous(found):
     """When, where and by whom the person came in, for the door's "already in at…" answer."""
-    return {"at": found.recorded_at, "door": found.device, "by": found.recorded_by}
+    return {"at": found.recorded_at, "door": found.device, "by_id": found.recorded_by_id,
+            "by": found.recorded_by}
 
 
 def _describe(outcome, badge):
@@ -150,7 +152,7 @@ def _describe(outcome, badge):
     outcome.summary["person"] = {
         "registration_id": badge.id, "name": f"{badge.first_name} {badge.last_name}",
         "organisation": badge.organisation, "mode": badge.mode.value}
-    if outcome.reason == "other_event":
+    if outcome.reason is ScanResult.OTHER_EVENT:
         outcome.summary["other_event"] = {"id": badge.event_id, "title": badge.event_title,
                                           "starts_at": badge.event_starts_at}
 
@@ -190,11 +192,13 @@ def _decide(event, token, badge, nonce, client_time, device, user, door, offline
                                 door or getattr(device, "name", None), offline)
     if device is not None and (device.last_used_at is None or now - device.last_used_at >= LAST_USE_STEP):
         device.last_used_at = now
+    previous = outcome.summary.get("previous", {})
     scan_id = insert_unless_exists(Scan, dict(
         event_id=event.id, registration_id=getattr(badge, "id", None), result=outcome.reason,
         nonce=nonce, client_time=client_time or now, server_time=now, offline=offline,
-        device_id=getattr(device, "id", None), user_id=getattr(user, "id", None), door=door),
-        ("nonce",))
+        device_id=getattr(device, "id", None), user_id=getattr(user, "id", None), door=door,
+        previous_at=previous.get("at"), previous_door=previous.get("door"),
+        previous_by_id=previous.get("by_id")), ("nonce",))
     if scan_id is None:
         raise _NonceTaken
     if manual and outcome.reason == "ok":
@@ -208,62 +212,69 @@ def _decide(event, token, badge, nonce, client_time, device, user, door, offline
 def _refusal(event, token, badge, when):
     """Why this code does not let anyone in at this event now, or None."""
     if token is None:
-        return "invalid_format"
+        return ScanResult.INVALID_FORMAT
     if badge is None:
-        return "unknown"
+        return ScanResult.UNKNOWN
     if badge.event_id != event.id:
-        return "other_event"
+        return ScanResult.OTHER_EVENT
     if badge.status is RegistrationStatus.CANCELLED:
-        return "cancelled"
+        return ScanResult.CANCELLED
     if badge.status is RegistrationStatus.WAITING:
-        return "waiting_list"
+        return ScanResult.WAITING_LIST
     if not is_event_day(event, when):
-        return "not_today"
+        return ScanResult.NOT_TODAY
     return None
 
 
 def _admit(outcome, event, badge, when, user, label, offline):
     """ok, or already_checked_in with when, where and by whom the person came in. An attendance
     that a QR scan already shows needs no write; anything else goes through record_attendance,
-    which adds this scan's evidence or loses the race to a twin."""
+    which adds this scan's evidence or loses the race to a twin. An offline scan made before the
+    admission already recorded is the real entry: entered_earlier, and the attendance moves."""
     found = badge
     if badge.attendance_id is None or not badge.scanned:
         attendance, created = record_attendance(
             event, _PersonRef(badge.person_id, badge.organisation_id), badge.mode,
             AttendanceSource.QR_SCAN, registration=badge, recorded_by=user, device=label, at=when)
         if created:
-            return "ok"
+            return ScanResult.OK
         recorder = db.session.get(User, attendance.recorded_by_id) if attendance.recorded_by_id else None
-        found = _Previous(attendance.id, attendance.source, attendance.recorded_at,
-                          attendance.device, getattr(recorder, "name", None))
-    if (offline and when < found.recorded_at and found.attendance_source is AttendanceSource.QR_SCAN
-            and _move_attendance_earlier(found.attendance_id, badge.id, when, label, user)):
-        return "ok"
+        found = _Previous(attendance.id, attendance.source, attendance.recorded_at, attendance.device,
+                          attendance.recorded_by_id, getattr(recorder, "name", None))
     outcome.summary["previous"] = _previous(found)
-    return "already_checked_in"
+    if (offline and when < found.recorded_at and found.attendance_source is AttendanceSource.QR_SCAN
+            and _move_attendance_earlier(found.attendance_id, when, label, user)):
+        return ScanResult.ENTERED_EARLIER
+    return ScanResult.ALREADY_CHECKED_IN
 
 
-def _move_attendance_earlier(attendance_id, registration_id, when, label, user):
-    """Two doors offline: the earliest scan is the attendance, the other one becomes the repeat.
-    The condition is in the UPDATE, so two late syncs racing each other cannot undo it."""
+def _move_attendance_earlier(attendance_id, when, label, user):
+    """Two doors offline: the earliest scan is the attendance's time, door and evidence; the
+    scans stay as they were answered. The condition is in the UPDATE, so two late syncs racing
+    each other cannot undo it."""
     moved = db.session.execute(
         update(Attendance).where(Attendance.id == attendance_id, Attendance.recorded_at > when)
         .values(recorded_at=when, device=label, recorded_by_id=getattr(user, "id", None))
         .execution_options(synchronize_session=False)).rowcount
     if moved:
-        db.session.execute(update(Scan).where(Scan.registration_id == registration_id, Scan.result == "ok")
-                           .values(result="already_checked_in").execution_options(synchronize_session=False))
+        db.session.execute(
+            update(AttendanceEvidence).where(AttendanceEvidence.attendance_id == attendance_id,
+                                             AttendanceEvidence.source == AttendanceSource.QR_SCAN)
+            .values(recorded_at=when).execution_options(synchronize_session=False))
     return bool(moved)
 
 
 def _replay(nonce):
-    """The answer first given to this nonce, with the door's current view of the badge."""
+    """The answer first given to this nonce: its result and the earlier entry it named, as they
+    were then; the person and the other event as the door sees them now."""
     scan = db.session.scalar(db.select(Scan).filter_by(nonce=nonce))
     badge = _badge(scan.registration.qr_token) if scan.registration else None
     outcome = ScanOutcome(scan.result, replayed=True)
     _describe(outcome, badge)
-    if scan.result == "already_checked_in" and badge is not None and badge.attendance_id is not None:
-        outcome.summary["previous"] = _previous(badge)
+    if scan.previous_at is not None:
+        outcome.summary["previous"] = {"at": scan.previous_at, "door": scan.previous_door,
+                                       "by_id": scan.previous_by_id,
+                                       "by": getattr(scan.previous_by, "name", None)}
     outcome.summary["scan_id"] = scan.id
     return outcome
 
@@ -310,7 +321,7 @@ def undo_checkin(event, registration, user=None, device=None, door=None):
     if attendance is None:
         raise DomainError(_("Questa persona non risulta entrata."))
     db.session.delete(attendance)
-    db.session.add(Scan(event_id=event.id, registration=registration, result="undo",
+    db.session.add(Scan(event_id=event.id, registration=registration, result=ScanResult.UNDO,
                         nonce=secrets.token_urlsafe(24), device=device, user=user,
                         door=(door or "")[:50] or None))
     audit.record("checkin.undone", event=event, target=registration, user=user, device=device)

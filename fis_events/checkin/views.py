@@ -30,13 +30,15 @@ from ..events.manage import event_or_404
 from ..events.models import Event, EventStatus
 from ..extensions import db, limiter
 from ..forms import Form
-from . import services
+from . import results, services
 from .access import DEVICE_COOKIE, checkin_actor
 from .models import CheckinDevice, StaffAssignment
 
 bp = Blueprint("checkin", __name__, url_prefix="/ingresso")
 manage_bp = Blueprint("checkin_manage", __name__, url_prefix="/gestione")
-SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
+SCRIPTS = Path(__file__).resolve().parent.parent / "static" / "js"
+SERVICE_WORKER = SCRIPTS / "checkin-sw.js"
+DECODER_WORKER = SCRIPTS / "door" / "decoder-worker.js"
 
 
 class PairingForm(Form):
@@ -69,7 +71,7 @@ def scanner(event_id):
     except Unauthorized:
         return redirect(url_for("accounts.login", next=request.path))
     return render_template("checkin/scanner.html", event=event, user=user, device=device,
-                           counts=services.counts(event.id))
+                           counts=services.counts(event.id), answers=results.door_texts())
 
 
 @bp.route("/sw.js")
@@ -78,6 +80,13 @@ def service_worker():
     response = send_file(SERVICE_WORKER, mimetype="text/javascript", max_age=0)
     response.headers["Service-Worker-Allowed"] = "/"
     return response
+
+
+@bp.route("/decoder.js")
+def decoder_worker():
+    """The scanner's QR decoding worker: served from /ingresso/ so the service worker controls
+    it, and so keeps it and the decoder it loads for a page reloaded without network."""
+    return send_file(DECODER_WORKER, mimetype="text/javascript", max_age=0)
 
 
 @bp.route("/abbina/<code>", methods=["GET", "POST"])

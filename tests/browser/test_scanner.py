@@ -197,6 +197,22 @@ def test_camera_scan_of_another_events_badge_is_refused_with_its_title(app, orga
     assert errors == []
 
 
+def test_frames_are_decoded_in_a_worker_not_on_the_pages_thread(app, organiser, camera):
+    """The page only copies each frame's pixels: jsQR is not even loaded in it, it runs in the
+    decoding worker, which has decoded the frames that let the badge in."""
+    event_id = make_event(app)
+    _registration_id, payload = register(app, event_id)
+    page = camera(payload).new_page()
+    errors = open_scanner(page, event_id)
+    expect(result_of(page)).to_have_attribute("data-result", "ok", timeout=SCAN_TIMEOUT)
+    assert page.evaluate("() => typeof window.jsQR") == "undefined"
+    decoder, = (worker for worker in page.workers if worker.url.endswith("/ingresso/decoder.js"))
+    assert decoder.evaluate("() => typeof self.jsQR") == "function"
+    assert decoder.evaluate("() => decodedFrames") >= 1
+    settled(page)
+    assert errors == []
+
+
 def test_camera_switch_cycles_through_the_cameras(app, organiser, camera):
     event_id = make_event(app)
     page = camera(None, cameras=2).new_page()
@@ -321,8 +337,9 @@ def test_service_worker_keeps_the_page_and_its_files(app, organiser, page):
         return (await cache.keys()).map(r => new URL(r.url).pathname);
     }""")
     assert f"/ingresso/eventi/{event_id}" in cached
-    for path in ("/static/js/scanner.js", "/static/css/scanner.css", "/vendor/jsqr/jsQR.js",
-                 "/vendor/bootstrap-italia/css/bootstrap-italia.min.css"):
+    for path in ("/static/js/door/page.mjs", "/static/js/door/decision.mjs", "/static/js/door/storage.mjs",
+                 "/static/js/door/camera.mjs", "/ingresso/decoder.js", "/vendor/jsqr/jsQR.js",
+                 "/static/css/scanner.css", "/vendor/bootstrap-italia/css/bootstrap-italia.min.css"):
         assert path in cached
     assert not any(path.startswith("/api/") for path in cached)
     settled(page)
@@ -473,6 +490,29 @@ def test_a_reload_without_network_keeps_the_page_its_list_and_its_queue(app, org
     expect(page.locator("#pending")).to_have_attribute("data-pending", "0", timeout=15_000)
     assert {registration_id for registration_id, _door in attendances(app, event_id)} == {
         registration_id for registration_id, _payload in badges}
+    settled(page)
+    assert errors == []
+
+
+def test_a_reload_without_network_still_decodes_the_camera(app, organiser, camera):
+    """The decoding worker and the decoder it loads come from the service worker's cache too."""
+    event_id = make_event(app)
+    _registration_id, payload = register(app, event_id)
+    context = camera(payload, door="Porta 1")
+    page = context.new_page()
+    errors = open_scanner(page, event_id)
+    scanner = page.locator("#scanner")
+    expect(result_of(page)).to_have_attribute("data-result", "ok", timeout=SCAN_TIMEOUT)
+    expect(scanner).to_have_attribute("data-sw-cached", re.compile(r"^[1-9]"), timeout=10_000)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#net-status")).to_contain_text("Non in linea")
+    expect(result_of(page)).to_have_attribute("data-result", "already_checked_in", timeout=SCAN_TIMEOUT)
+    expect(result_of(page)).to_contain_text("Deciso senza rete")
+    context.set_offline(False)
+    expect(page.locator("#pending")).to_have_attribute("data-pending", "0", timeout=15_000)
     settled(page)
     assert errors == []
 

@@ -152,12 +152,15 @@ def test_offline_scans_the_earliest_wins(today_event, registered):
                   offline=True, door="Porta B")
     door_a = scan(event, qr_payload(registration), client_time=now - timedelta(minutes=5),
                   offline=True, door="Porta A")
-    assert (door_b.reason, door_a.reason) == ("ok", "ok")
+    assert (door_b.reason, door_a.reason) == ("ok", "entered_earlier")
+    assert door_a.summary["previous"]["door"] == "Porta B"
+    # The scans stay as they were answered; the attendance moves to the earliest one.
     results = dict(db.session.execute(db.select(Scan.door, Scan.result)).all())
-    assert results == {"Porta A": "ok", "Porta B": "already_checked_in"}
+    assert results == {"Porta B": "ok", "Porta A": "entered_earlier"}
     attendance = db.session.scalars(db.select(Attendance)).one()
     assert attendance.device == "Porta A"
     assert abs(attendance.recorded_at - (now - timedelta(minutes=5))) < timedelta(seconds=1)
+    assert [e.recorded_at for e in attendance.evidence] == [attendance.recorded_at]
 
 
 def test_search_is_prefix_and_accent_insensitive(today_event, registered):

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from fis_events.checkin import services
 from fis_events.checkin.models import Scan
-from fis_events.checkin.services import REASONS, parse_payload
+from fis_events.checkin.results import DECISIONS
+from fis_events.checkin.services import parse_payload
 from fis_events.extensions import db
 from fis_events.participation.models import Attendance
 from fis_events.registration import services as registrations
@@ -95,7 +96,7 @@ def test_any_payload_gets_a_reason_and_one_scan_row(door, payload):
     event, _badges, _other = door
     before = scans(), attendances()
     outcome = services.decide_scan(event, payload, f"n{next(NONCES)}")
-    assert outcome.reason in REASONS and not outcome.replayed
+    assert outcome.reason in DECISIONS and not outcome.replayed
     assert outcome.reason in ("invalid_format", "unknown")
     assert outcome.reason == ("invalid_format" if parse_payload(payload) is None else "unknown")
     assert (scans(), attendances()) == (before[0] + 1, before[1])

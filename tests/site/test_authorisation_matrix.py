@@ -119,6 +119,7 @@ ROUTES = {
     ("checkin.pair", "POST"): Route(PUBLIC, lambda w, s, r: {"code": w.pairing_code}),
     ("checkin.scanner", "GET"): Route(DOOR_PAGE, event_args),
     ("checkin.service_worker", "GET"): Route(PUBLIC),
+    ("checkin.decoder_worker", "GET"): Route(PUBLIC),
     ("checkin_api.counts", "GET"): Route(DOOR_API, event_args),
     ("checkin_api.manual", "POST"): Route(  # no nonce: refused (422) before any write
         DOOR_API, event_args, json=lambda w, s: {"registration_id": s.door_registration_id}),

@@ -1,6 +1,7 @@
 // Service worker of the door pages (served as /ingresso/sw.js, scope /ingresso/).
 // The scanner page: network first, the cached copy when the network is gone.
-// Its CSS and scripts (/static/, /vendor/): cache first. The API is never touched here:
+// Its CSS and scripts (/static/, /vendor/, the decoding worker /ingresso/decoder.js): cache
+// first, refreshed each time the page asks for them to be precached. The API is never touched here:
 // scans, sync, search and the offline list always go to the network, and the page decides
 // (and queues) when they fail.
 "use strict";
@@ -13,7 +14,8 @@ function sameOrigin(url) {
 }
 
 function isStatic(url) {
-  return sameOrigin(url) && (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/vendor/") === 0);
+  return sameOrigin(url) && (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/vendor/") === 0
+                             || url.pathname === "/ingresso/decoder.js");
 }
 
 function isScannerPage(url) {
