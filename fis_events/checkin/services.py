@@ -201,7 +201,7 @@ def _decide(event, token, badge, nonce, client_time, device, user, door, offline
         previous_by_id=previous.get("by_id")), ("nonce",))
     if scan_id is None:
         raise _NonceTaken
-    if manual and outcome.reason == "ok":
+    if manual and outcome.reason is ScanResult.OK:
         audit.record("checkin.manual", event=event, target=db.session.get(Registration, badge.id),
                      user=user, device=device)
     _describe(outcome, badge)
