@@ -25,11 +25,12 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, workers, threads, log=None):
+def gunicorn(database_url, workers, threads, log=None, env=None):
     """gunicorn serving bench.common:make_app() on a free loopback port; yields the port.
-    `log`: a file for its error output (the app's warnings too) instead of ours."""
+    `log`: a file for its error output (the app's warnings too) instead of ours; `env`: more
+    environment variables for it."""
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url)
+    env = dict(os.environ, **(env or {}), DATABASE_URL=database_url)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads), "--keep-alive", "60", "--log-level", "warning",
@@ -119,13 +120,18 @@ class Database:
 
 
 def make_app():
-    """gunicorn's entry point: the testing configuration on the bench database, no rate limits."""
+    """gunicorn's entry point: the testing configuration on the bench database, no rate limits.
+    With REDIS_URL (bench/faults.py's two machines) the limits are on and kept in Redis, as in
+    production, so that every process counts in the same counters; their ceilings are far above
+    what the bench's one loopback address sends, over a day, so that one counter holds a run."""
     from config import TestingConfig, database_url
     from fis_events import create_app
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url()
-        RATELIMIT_ENABLED = False
+        RATELIMIT_ENABLED = bool(os.environ.get("REDIS_URL"))
+        RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
+        RATELIMIT_FORM = RATELIMIT_LINK = RATELIMIT_LOGIN = RATELIMIT_LOGIN_ACCOUNT = "1000000 per day"
 
     return create_app(Config)
 

@@ -16,6 +16,14 @@ not hear about belongs to a post whose answer was lost (nothing lost, nothing du
   DOWN_SECONDS later: every request answered while it is down gets a 503 (never a 500), and
   the app serves again within RECOVERY_LIMIT of its return without being restarted.
 - worker: one gunicorn worker is killed (SIGKILL) at 15%; its master starts another; no 5xx.
+- machines: no fault, but two web machines: two gunicorns on two ports, each with its outbox
+  sender, sharing the cluster and Redis (REDIS_URL, default redis://127.0.0.1:6379/0, for the
+  rate limits, under a key prefix of the run's own, deleted afterwards). The burst goes through
+  a round-robin balancer (each request to the next machine, so a form shown by one is often
+  posted to the other); then bench/checkin.py's door rush, 32 scanners split across both, every
+  repeat scan sent to the machine that did not admit the badge. Same checks as above, and: each
+  e-mail received once, every badge admitted once, every repeat "already checked in", one
+  attendance per badge, no 5xx, and the limiter's Redis counter holds the posts of both.
 
 The private cluster (initdb in a temporary folder, a free port, trust authentication on
 127.0.0.1 only) is the only database these faults touch, and it is deleted afterwards, even
@@ -24,8 +32,12 @@ initdb. Prints figures and a PASS or FAIL line per scenario and exits non-zero o
 then the logs of gunicorn (the app's warnings and errors) and of the sender are kept. Run: `make faults`; FAULTS=smtp,worker runs some scenarios only.
 """
 import collections
+import contextlib
 import email.parser
+import itertools
+import multiprocessing
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -36,14 +48,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import redis
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, gunicorn, private_postgres, query, worker_pids  # noqa: E402
+from bench import checkin  # noqa: E402
+from bench.common import count, free_port, gunicorn, pct, private_postgres, query, worker_pids  # noqa: E402
 from bench.registration import (  # noqa: E402
-    RETRY_PAUSE, THREADS, WORKERS, Burst, describe, outcome_checks, prepare, registrations, verdict)
+    REQUEST_TIMEOUT, RETRY_PAUSE, THREADS, WORKERS, Burst, describe, outcome_checks, prepare,
+    registrations, verdict)
 
 RETRY_FOR = 60
 DOWN_SECONDS = 5
@@ -51,6 +66,9 @@ RECOVERY_LIMIT = 5
 #: after the burst, how long the outbox may take to be delivered (a message that failed while
 #: the SMTP server was down is retried after 60-66 s)
 DELIVERY_LIMIT = 180
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+MACHINES = 2
+SCANNERS = 32
 
 
 def burst_with(cluster, log, fault, event_id=None):
@@ -167,10 +185,53 @@ def outbox(cluster):
     return query(cluster.url, "SELECT message_id, to_address, status, attempts FROM outbox_message")
 
 
-def smtp(cluster, log):
-    server = SMTPServer()
+def start_sender(cluster, server, log):
+    """`flask outbox send --loop` as a process of its own, delivering to `server`."""
     env = dict(os.environ, FLASK_APP="wsgi", FIS_CONFIG="production", SECRET_KEY="bench-faults",
                DATABASE_URL=cluster.url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(server.port))
+    return subprocess.Popen([str(ROOT / ".venv/bin/flask"), "outbox", "send", "--loop",
+                             "--interval", "1"], cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def wait_for_outbox(cluster):
+    """Wait (at most DELIVERY_LIMIT) until every message of the outbox is sent; when that was."""
+    ended = time.monotonic()
+    while time.monotonic() - ended < DELIVERY_LIMIT:
+        if all(status == "sent" for _id, _to, status, _attempts in outbox(cluster)):
+            break
+        time.sleep(1)
+    return time.monotonic()
+
+
+def stop_senders(senders):
+    for sender in senders:
+        sender.terminate()  # it finishes the message in hand first
+    for sender in senders:
+        sender.wait(timeout=60)
+
+
+def mail_checks(cluster, server, burst, event_id):
+    """The outbox against what the SMTP server received: {description: held}."""
+    rows = outbox(cluster)
+    received = server.mailbox.received
+    copies = collections.Counter(message_id for message_id, _to in received)
+    addressed = {message_id: (to,) for message_id, to, _status, _attempts in rows}
+    database, _rows = registrations(cluster.url, event_id)
+    already = sum(a.outcome == "already" for a in burst.attempts)
+    print(f"outbox: {len(rows)} messages, {collections.Counter(r[2] for r in rows).most_common()}; "
+          f"server received {len(received)} messages, {len(copies)} distinct")
+    return {
+        "one e-mail per registration (and per 'already registered' answer), to each person":
+            len(rows) == len(database) + already and {to for _id, to, _s, _a in rows} == set(database),
+        "every message in the outbox sent": all(r[2] == "sent" for r in rows),
+        "every message received exactly once, by its recipient":
+            set(copies) == set(addressed) and set(copies.values()) == {1}
+            and all(addressed[message_id] == to for message_id, to in received),
+    }
+
+
+def smtp(cluster, log):
+    server = SMTPServer()
 
     def fault(burst, _port):
         burst.wait_until_settled(0.1)
@@ -183,50 +244,156 @@ def smtp(cluster, log):
 
     event_id = prepare(cluster.url)
     server.start()
-    sender = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "outbox", "send", "--loop",
-                               "--interval", "1"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    senders = [start_sender(cluster, server, log)]
     try:
         burst, event_id, times = burst_with(cluster, log, fault, event_id)
         ended = time.monotonic()
-        while time.monotonic() - ended < DELIVERY_LIMIT:
-            rows = outbox(cluster)
-            if all(status == "sent" for _id, _to, status, _attempts in rows):
-                break
-            time.sleep(1)
-        delivered = time.monotonic()
+        delivered = wait_for_outbox(cluster)
     finally:
-        sender.terminate()  # it finishes the message in hand first
-        sender.wait(timeout=60)
+        stop_senders(senders)
         server.stop()
-    rows = outbox(cluster)
-    received = server.mailbox.received
-    copies = collections.Counter(message_id for message_id, _to in received)
-    addressed = {message_id: (to,) for message_id, to, _status, _attempts in rows}
-    delayed = sum(attempts > 0 for _id, _to, _status, attempts in rows)
-    database, _rows = registrations(cluster.url, event_id)
-    already = sum(a.outcome == "already" for a in burst.attempts)
+    delayed = sum(attempts > 0 for _id, _to, _status, attempts in outbox(cluster))
     print(f"SMTP server down from 10% to 50% of the burst ({times['up'] - times['down']:.1f} s); "
-          f"outbox: {len(rows)} messages, {collections.Counter(r[2] for r in rows).most_common()}; "
-          f"{delayed} failed an attempt while it was down")
-    print(f"server received {len(received)} messages, {len(copies)} distinct; all delivered "
+          f"{delayed} messages failed an attempt while it was down; all delivered "
           f"{delivered - times['up']:.0f} s after the server came back "
           f"({delivered - ended:.0f} s after the burst)")
     checks = outcome_checks(burst.attempts, cluster.url, event_id)
     checks["no 5xx, no request died"] = all(0 < status < 500 for status in burst.statuses())
-    checks["one e-mail per registration (and per 'already registered' answer), to each person"] = (
-        len(rows) == len(database) + already and {to for _id, to, _s, _a in rows} == set(database))
     checks["the outage was felt: messages failed while the server was down"] = delayed > 0
-    checks["every message in the outbox sent"] = all(r[2] == "sent" for r in rows)
-    checks["every message received exactly once, by its recipient"] = (
-        set(copies) == set(addressed) and set(copies.values()) == {1}
-        and all(addressed[message_id] == to for message_id, to in received))
+    checks.update(mail_checks(cluster, server, burst, event_id))
     return verdict("faults smtp", checks)
+
+
+class Balanced(Burst):
+    """The burst behind a round-robin balancer: each request goes to the next machine in turn,
+    so the form one machine showed is often posted to another (the session and its CSRF token
+    travel in the cookie)."""
+
+    def __init__(self, bases, event_id, retry_for):
+        super().__init__(bases[0], event_id, retry_for=retry_for)
+        self.bases, self.turns = bases, itertools.count()
+        self.served, self.posts, self.crossed = collections.Counter(), 0, 0
+
+    def fetch(self, opener, url, body=None):
+        base = self.bases[next(self.turns) % len(self.bases)]
+        with self.lock:
+            self.served[base] += 1
+            if body is None:
+                opener.form_from = base
+            else:
+                self.posts += 1
+                self.crossed += opener.form_from != base
+        return super().fetch(opener, base + url.removeprefix(self.base), body)
+
+
+@contextlib.contextmanager
+def web_machines(cluster, log, threads, env):
+    """MACHINES gunicorns (2 workers each) on the cluster; yields their ports."""
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(gunicorn(cluster.url, WORKERS, threads, log=log, env=env))
+               for _ in range(MACHINES)]
+
+
+def scan_round(ports, shares, event_id):
+    """Scanner s (bench/checkin.py's: a process with one keep-alive connection) sends its share
+    to the machine ports[s % MACHINES], all at the same time; returns (seconds, [(machine,
+    latency, status, result)])."""
+    context = multiprocessing.get_context("fork")
+    ready, go = (context.Barrier(len(shares) + 1, timeout=120) for _ in range(2))
+    pipes = [context.Pipe(duplex=False) for _ in shares]
+    processes = [context.Process(target=checkin.scanner, args=(
+        ports[s % MACHINES], "scan", event_id, share, ready, go, sender))
+        for s, (share, (_receiver, sender)) in enumerate(zip(shares, pipes))]
+    for process in processes:
+        process.start()
+    ready.wait()
+    go.wait()
+    began = time.monotonic()
+    reports = [receiver.recv() for receiver, _sender in pipes]
+    seconds = time.monotonic() - began
+    for process in processes:
+        process.join()
+    return seconds, [(s % MACHINES, latency, status, checkin.answer(status, body))
+                     for s, (answers, _cpu) in enumerate(reports) for latency, status, body in answers]
+
+
+def describe_scans(name, seconds, scans):
+    latencies = [latency for _machine, latency, _status, _result in scans]
+    by_machine = collections.Counter(machine for machine, *_rest in scans)
+    print(f"{name}: {len(scans) / seconds:.0f} scans/s, "
+          + ", ".join(f"p{p} {pct(latencies, p) * 1000:.0f} ms" for p in (50, 95, 99))
+          + f"; per machine {[by_machine[m] for m in range(MACHINES)]}; answers "
+          f"{collections.Counter((status, result) for _m, _l, status, result in scans).most_common()}")
+
+
+def machines(cluster, log):
+    server, prefix = SMTPServer(), f"fis-faults-{secrets.token_hex(4)}"
+    env = {"REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+    limits = redis.Redis.from_url(REDIS_URL)
+    limits.ping()
+    try:
+        event_id = prepare(cluster.url)
+        server.start()
+        senders = [start_sender(cluster, server, log) for _ in range(MACHINES)]
+        try:
+            with web_machines(cluster, log, THREADS, env) as ports:
+                burst = Balanced([f"http://127.0.0.1:{port}" for port in ports], event_id, RETRY_FOR)
+                burst.run()
+            ended = time.monotonic()
+            delivered = wait_for_outbox(cluster)
+        finally:
+            stop_senders(senders)
+            server.stop()
+        describe(burst)
+        counted = sum(int(limits.get(key)) for key in limits.scan_iter(
+            f"LIMITS:LIMITER/{prefix}/*/registration.register/*"))
+        died = [ended - began for began, ended, status in burst.requests if status == 0]
+        print(f"machines: {[burst.served[base] for base in burst.bases]} requests each; "
+              f"{len(died)} given up by their client after {REQUEST_TIMEOUT} s and sent again; "
+              f"{burst.crossed} of {burst.posts} posts went to another machine than their form; "
+              f"the form's rate limit in Redis counted {counted} posts; outbox delivered by "
+              f"{MACHINES} senders {delivered - ended:.0f} s after the burst")
+        checks = outcome_checks(burst.attempts, cluster.url, event_id)
+        checks["no 5xx"] = all(status < 500 for status in burst.statuses())
+        checks[f"no request died, but for clients giving up after {REQUEST_TIMEOUT} s (a busy "
+               "machine)"] = all(seconds >= REQUEST_TIMEOUT for seconds in died)
+        checks["both machines served, and forms shown by one were posted to the other"] = (
+            all(burst.served[base] for base in burst.bases) and burst.crossed > 0)
+        checks["one rate-limit counter in Redis holds the posts of both machines"] = (
+            counted == burst.posts)
+        checks.update(mail_checks(cluster, server, burst, event_id))
+
+        door_event, payloads = checkin.prepare(cluster.url)
+        step = len(payloads) // checkin.REPEATS
+        again = [[] for _ in range(SCANNERS)]
+        for k in range(0, step * checkin.REPEATS, step):  # badge k was scanned at machine k % 2
+            again[(k + 1) % SCANNERS].append(payloads[k])
+        with web_machines(cluster, log, 4, env) as ports:
+            first = scan_round(ports, [payloads[s::SCANNERS] for s in range(SCANNERS)], door_event)
+            repeats = scan_round(ports, again, door_event)
+        describe_scans(f"door rush, {SCANNERS} scanners, {len(payloads):,} badges", *first)
+        describe_scans(f"door rush, {SCANNERS} scanners, {checkin.REPEATS:,} repeats", *repeats)
+        attendances = count(cluster.url, "SELECT count(*) FROM attendance")
+        print(f"door rush: {attendances} attendances for {len(payloads)} badges")
+        checks["every badge admitted ('ok') the first time"] = (
+            [result for *_rest, result in first[1]] == ["ok"] * len(payloads))
+        checks["every repeat, at the machine that did not admit the badge, 'already checked in'"] = (
+            [result for *_rest, result in repeats[1]] == ["already_checked_in"] * checkin.REPEATS)
+        checks["one attendance per badge"] = attendances == len(payloads)
+        checks["every scan answered 200 (no 5xx)"] = all(
+            status == 200 for _m, _l, status, _r in first[1] + repeats[1])
+    finally:
+        for key in limits.scan_iter(f"LIMITS:LIMITER/{prefix}/*"):
+            limits.delete(key)
+    return verdict("faults machines", checks)
 
 
 SCENARIOS = {
     "smtp": (smtp, "SMTP server down from 10% to 50% of the burst, the outbox sender running"),
     "postgres": (postgres, f"PostgreSQL stopped at 15% of the burst, started {DOWN_SECONDS} s later"),
     "worker": (worker, "a gunicorn worker killed (SIGKILL) at 15% of the burst"),
+    "machines": (machines, f"no fault: {MACHINES} web machines on one PostgreSQL and Redis, "
+                           "the burst and the door rush split across them"),
 }
 
 

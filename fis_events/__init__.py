@@ -141,6 +141,7 @@ def register_commands(app):
     from .accounts.cli import users_cli
     from .demo.cli import demo_cli
     from .notify.cli import register as register_notify
+    from .participation.cli import attendance_cli
     from .registration.privacy_cli import people_cli
     from .results.cli import results_cli
 
@@ -148,4 +149,5 @@ def register_commands(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(results_cli)
+    app.cli.add_command(attendance_cli)
     register_notify(app)

@@ -1,16 +1,12 @@
 """Organiser pages for attendance: the register (tick who came, add who came without
 registering, mark the meeting held) and the import of the attendance report of Teams or Zoom.
 
-The report import goes upload → preview (nothing written) → confirm. Between the two steps the
-uploaded file waits on the server, in the instance folder under a random name bound to the
+The report import goes upload → preview (no attendance written) → confirm. Between the two
+steps the uploaded file waits in the database (see staging), under a random name bound to the
 event and the organiser, for at most an hour; the form carries only that name. Confirming or
 discarding deletes it.
 """
-import os
-import re
-import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
 from babel.dates import format_datetime
 from flask import (
@@ -40,7 +36,7 @@ from ..registration.services import offered_modes
 from ..registration.views import organisation_from_form
 from ..unit_of_work import discard_changes
 from . import report as reports
-from . import services
+from . import services, staging
 from .forms import (AttendanceRegisterForm, ReportConfirmForm, ReportDiscardForm, ReportUploadForm,
                     UnregisteredAttendeeForm)
 
@@ -48,17 +44,9 @@ bp = Blueprint("participation_manage", __name__, url_prefix="/gestione")
 
 #: the request may exceed the file by its multipart envelope and CSRF token, not more
 REQUEST_LIMIT = reports.MAX_BYTES + 64 * 1024
-#: an uploaded report waits this long (seconds) for its confirmation
-UPLOAD_MAX_AGE = 3600
-#: secrets.token_urlsafe(24): 32 characters of [A-Za-z0-9_-]
-UPLOAD_NAME = re.compile(r"[A-Za-z0-9_-]{32}")
 #: rows shown per table in the preview (the counts are always complete)
 PREVIEW_ROWS = 500
-
-UPLOAD_UNKNOWN = _l("Il file caricato non è più disponibile (già importato, annullato o mai "
-                    "caricato): caricalo di nuovo.")
-UPLOAD_EXPIRED = _l("Il file caricato è scaduto: si conserva al massimo un'ora tra l'anteprima e "
-                    "la conferma. Caricalo di nuovo.")
+MAX_AGE_MINUTES = staging.MAX_AGE // timedelta(minutes=1)
 
 
 @bp.url_value_preprocessor
@@ -91,55 +79,6 @@ def upload_too_large(error):
     return render_upload(event, form)
 
 
-# ---- the uploaded file between preview and confirmation -------------------------------------
-
-def upload_dir():
-    path = Path(current_app.config.get("ATTENDANCE_REPORT_DIR")
-                or Path(current_app.instance_path) / "attendance-reports")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(event_id, name):
-    return upload_dir() / f"event-{event_id}-user-{current_user.id}-{name}.csv"
-
-
-def sweep_uploads(now=None):
-    """Delete every upload older than UPLOAD_MAX_AGE (nobody confirmed or discarded it)."""
-    now = now or time.time()
-    for path in upload_dir().glob("event-*.csv"):
-        try:
-            if now - path.stat().st_mtime > UPLOAD_MAX_AGE:
-                path.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def store_upload(event, data):
-    """Keep the raw upload for the confirmation; returns its random name."""
-    sweep_uploads()
-    name = secrets.token_urlsafe(24)
-    descriptor = os.open(_upload_path(event.id, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(data)
-    return name
-
-
-def stored_upload(event, name):
-    """The path of an upload of this event by this organiser; ReportError if unknown or expired."""
-    if not name or not UPLOAD_NAME.fullmatch(name):
-        raise reports.ReportError(UPLOAD_UNKNOWN)
-    path = _upload_path(event.id, name)
-    try:
-        age = time.time() - path.stat().st_mtime
-    except FileNotFoundError:
-        raise reports.ReportError(UPLOAD_UNKNOWN) from None
-    if age > UPLOAD_MAX_AGE:
-        path.unlink(missing_ok=True)
-        raise reports.ReportError(UPLOAD_EXPIRED)
-    return path
-
-
 # ---- formatting for the preview -------------------------------------------------------------
 
 def report_time(value):
@@ -157,7 +96,7 @@ def render_upload(event, form):
     status = 422 if form.errors or form.form_errors else 200
     return render_template("participation/report_upload.html", event=event, form=form,
                            max_mb=reports.MAX_BYTES // (1024 * 1024), max_rows=reports.MAX_ROWS,
-                           max_age_minutes=UPLOAD_MAX_AGE // 60), status
+                           max_age_minutes=MAX_AGE_MINUTES), status
 
 
 @bp.route("/eventi/<int:event_id>/report-presenze", methods=["GET", "POST"])
@@ -171,12 +110,15 @@ def upload_report(event_id):
         except DomainError as error:
             attach_error(form, error)
         else:
-            name = store_upload(event, data) if plan.matched or plan.known else None
-            return render_template(
+            name = (staging.stage(event, current_user, form.report.data.filename, data)
+                    if plan.matched or plan.known else None)
+            page = render_template(
                 "participation/report_preview.html", event=event, plan=plan,
                 confirm_form=ReportConfirmForm(formdata=None, upload=name), upload_name=name,
                 shown=PREVIEW_ROWS, report_time=report_time, report_minutes=report_minutes,
-                max_age_minutes=UPLOAD_MAX_AGE // 60)
+                max_age_minutes=MAX_AGE_MINUTES)
+            db.session.commit()  # after rendering: until the request boundary commits (issue 11, item 1)
+            return page
     return render_upload(event, form)
 
 
@@ -185,18 +127,15 @@ def confirm_report(event_id):
     event = get_or_404(Event, event_id)
     form = ReportConfirmForm()
     form.validate()
-    path = None
+    user = current_user._get_current_object()
     try:
-        path = stored_upload(event, form.upload.data)
-        result = reports.apply(event, reports.parse_report(path.read_bytes()),
-                               current_user._get_current_object(), include_known=form.include_known.data)
+        data = staging.take(event, user, form.upload.data)
+        result = reports.apply(event, reports.parse_report(data), user,
+                               include_known=form.include_known.data)
     except DomainError as error:
         upload_form = ReportUploadForm(formdata=None)
         attach_error(upload_form, error)
         return render_upload(event, upload_form)
-    finally:
-        if path is not None:
-            path.unlink(missing_ok=True)
     message = _("Report importato: %(created)s nuove presenze registrate, %(already)s già registrate, "
                 "%(unmatched)s indirizzi non iscritti all'evento, %(malformed)s righe non valide.",
                 created=result.created, already=result.already, unmatched=result.unmatched,
@@ -215,10 +154,8 @@ def discard_report(event_id):
     event = get_or_404(Event, event_id)
     form = ReportDiscardForm()
     if form.validate():
-        try:
-            stored_upload(event, form.upload.data).unlink(missing_ok=True)
-        except reports.ReportError:
-            pass
+        staging.discard(event, current_user, form.upload.data)
+        db.session.commit()  # until the request boundary commits (issue 11, item 1)
     flash(_("Importazione annullata: il file caricato è stato eliminato, nessuna presenza registrata."),
           "info")
     return redirect(url_for(".upload_report", event_id=event.id))

@@ -72,3 +72,22 @@ class RemoteJoinClick(db.Model):
                                 nullable=False, index=True)
     clicked_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     counted = db.Column(db.Boolean, nullable=False, default=False)
+
+
+class StagedReport(db.Model):
+    """An uploaded platform report between its preview and the organiser's confirmation. It
+    waits in the database, not on a web machine's disk, so that whichever process receives the
+    confirmation finds it; confirming or discarding deletes it, `flask attendance
+    purge-staged-reports` deletes it once expired."""
+
+    #: the random name the confirmation form carries (secrets.token_urlsafe(24))
+    token = db.Column(db.String(32), primary_key=True)
+    event_id = db.Column(db.ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: only the organiser who uploaded it may confirm or discard it
+    uploaded_by_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                               index=True)
+    filename = db.Column(db.String(255), nullable=False)
+    #: the file as uploaded; read again at the confirmation, as the preview read it
+    content = db.Column(db.LargeBinary, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(UTCDateTime, nullable=False, index=True)

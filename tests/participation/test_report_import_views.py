@@ -1,9 +1,8 @@
 """The organiser's report import through the test client: upload, preview, confirm."""
 import html
 import io
-import os
 import re
-import time
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,23 +10,19 @@ import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from config import TestingConfig
 from support import csrf_from
+from fis_events import create_app
+from fis_events.db_types import utcnow
 from fis_events.extensions import db
 from fis_events.i18n import ROME
-from fis_events.participation.models import Attendance, AttendanceSource
+from fis_events.participation.models import Attendance, AttendanceSource, StagedReport
 from fis_events.participation import report as report_module
 from fis_events.participation.report import MAX_BYTES
 from fis_events.registration import services as registration
 from fis_events.registration.models import AttendanceMode
 
 SAMPLES = Path(__file__).parent / "samples"
-
-
-@pytest.fixture
-def report_dir(app, tmp_path, monkeypatch):
-    """Uploads wait here instead of the instance folder."""
-    monkeypatch.setitem(app.config, "ATTENDANCE_REPORT_DIR", str(tmp_path))
-    return tmp_path
 
 
 def page_url(event_id, suffix=""):
@@ -47,7 +42,7 @@ def zoom_csv(event, rows):
 
 
 @pytest.fixture
-def scene(open_event, report_dir):
+def scene(open_event):
     """A published event open to remote participants, two registrations, a Zoom report."""
     event = open_event()
     other = open_event(title="Altro evento")
@@ -69,6 +64,18 @@ def attendances():
     return db.session.scalars(db.select(Attendance).order_by(Attendance.id)).all()
 
 
+def staged():
+    """The uploads waiting for their confirmation."""
+    db.session.expire_all()
+    return db.session.scalars(db.select(StagedReport).order_by(StagedReport.created_at)).all()
+
+
+def expire_uploads():
+    """Every waiting upload past its hour, as if it had been uploaded long ago."""
+    db.session.execute(db.update(StagedReport).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+
 def post_multipart(client, url, fields):
     """Encoded here, in memory: the test client would spool a large body to a temporary file
     that it never closes (a ResourceWarning, an error in this suite)."""
@@ -87,11 +94,16 @@ def upload_name(response):
     return re.search(r'<input id="upload" name="upload" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def confirm(client, event_id, name, include_known=False):
+def confirm_form(client, event_id, name, include_known=False):
+    """What the preview's confirmation button posts."""
     data = {"csrf_token": csrf_from(client.get(page_url(event_id))), "upload": name}
     if include_known:
         data["include_known"] = "y"
-    return client.post(page_url(event_id, "/conferma"), data=data)
+    return data
+
+
+def confirm(client, event_id, name, include_known=False):
+    return client.post(page_url(event_id, "/conferma"), data=confirm_form(client, event_id, name, include_known))
 
 
 def count(page, kind):
@@ -139,7 +151,7 @@ def test_form_page(client, auth, scene):
     assert "Importa il report delle presenze da remoto" in page
 
 
-def test_upload_shows_the_preview_and_writes_nothing(client, auth, scene, report_dir):
+def test_upload_shows_the_preview_and_writes_nothing(client, auth, scene, staff):
     event_id, data = scene
     auth.login()
     response = upload(client, event_id, data)
@@ -153,10 +165,14 @@ def test_upload_shows_the_preview_and_writes_nothing(client, auth, scene, report
     assert "e-mail mancante" in page
     assert "<caption>" in page and '<th scope="col">' in page and '<th scope="row">' in page
     assert attendances() == []
-    assert len(list(report_dir.iterdir())) == 1  # the upload waits for the confirmation
+    [waiting] = staged()  # the upload waits for the confirmation, in the database
+    assert (waiting.token, waiting.event_id, waiting.uploaded_by_id) == (
+        upload_name(page), event_id, staff().id)
+    assert (waiting.filename, waiting.content) == ("participants_81234567890.csv", data)
+    assert waiting.expires_at - waiting.created_at == timedelta(hours=1)
 
 
-def test_confirm_records_the_attendance_and_deletes_the_file(client, auth, scene, report_dir):
+def test_confirm_records_the_attendance_and_deletes_the_upload(client, auth, scene):
     event_id, data = scene
     auth.login()
     name = upload_name(upload(client, event_id, data))
@@ -169,7 +185,7 @@ def test_confirm_records_the_attendance_and_deletes_the_file(client, auth, scene
     assert {a.mode for a in recorded} == {AttendanceMode.REMOTE}
     assert {a.device for a in recorded} == {"zoom report"}
     assert all(a.registration_id is not None and a.recorded_by_id is not None for a in recorded)
-    assert list(report_dir.iterdir()) == []
+    assert staged() == []
     page = client.get(response.location).get_data(as_text=True)
     assert "Report importato: 2 nuove presenze registrate" in page
 
@@ -184,7 +200,7 @@ def test_confirm_with_known_people(client, auth, scene):
     assert sum(a.registration_id is None for a in recorded) == 1
 
 
-def test_confirming_twice_and_importing_twice_add_nothing(client, auth, scene, report_dir):
+def test_confirming_twice_and_importing_twice_add_nothing(client, auth, scene):
     event_id, data = scene
     auth.login()
     name = upload_name(upload(client, event_id, data))
@@ -198,10 +214,10 @@ def test_confirming_twice_and_importing_twice_add_nothing(client, auth, scene, r
     assert (count(page, "matched"), count(page, "already"), count(page, "known")) == (0, 2, 1)
     assert confirm(client, event_id, upload_name(page)).status_code == 302
     assert len(attendances()) == 2
-    assert list(report_dir.iterdir()) == []
+    assert staged() == []
 
 
-def test_teams_sample_through_the_page(client, auth, open_event, report_dir):
+def test_teams_sample_through_the_page(client, auth, open_event):
     event = open_event()
     registration.register(event, email="paolo.ferri@example.org", first_name="Paolo", last_name="Ferri",
                           mode=AttendanceMode.REMOTE)
@@ -231,7 +247,7 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("data, filename, message", BAD_FILES.values(), ids=BAD_FILES.keys())
-def test_bad_files_get_a_message_and_nothing_is_written(client, auth, scene, report_dir, data, filename, message):
+def test_bad_files_get_a_message_and_nothing_is_written(client, auth, scene, data, filename, message):
     event_id, _ = scene
     auth.login()
     response = upload(client, event_id, data, filename)
@@ -240,17 +256,17 @@ def test_bad_files_get_a_message_and_nothing_is_written(client, auth, scene, rep
     assert message in page
     assert 'aria-invalid="true"' in page  # the message is tied to the file field
     assert attendances() == []
-    assert list(report_dir.iterdir()) == []
+    assert staged() == []
 
 
-def test_upload_far_beyond_the_limit_is_refused_unread(client, auth, scene, report_dir, monkeypatch):
+def test_upload_far_beyond_the_limit_is_refused_unread(client, auth, scene, monkeypatch):
     event_id, _ = scene
     auth.login()
     monkeypatch.setattr(report_module, "parse_report", lambda data: pytest.fail("the body was read"))
     response = upload(client, event_id, b"Name,Email\n" + b"x" * (MAX_BYTES * 2))
     assert response.status_code == 422
     assert "Il file è troppo grande" in response.get_data(as_text=True)
-    assert list(report_dir.iterdir()) == []
+    assert staged() == []
 
 
 def test_anonymous_oversized_upload_gets_no_form(client, scene):
@@ -289,32 +305,46 @@ def test_wrong_upload_name(client, auth, scene, name):
     assert attendances() == []
 
 
-def test_expired_upload(client, auth, scene, report_dir):
+def test_expired_upload(client, auth, scene):
     event_id, data = scene
     auth.login()
     name = upload_name(upload(client, event_id, data))
-    [stored] = report_dir.iterdir()
-    two_hours_ago = time.time() - 7200
-    os.utime(stored, (two_hours_ago, two_hours_ago))
+    expire_uploads()
     response = confirm(client, event_id, name)
     assert response.status_code == 422
     assert "è scaduto" in response.get_data(as_text=True)
     assert attendances() == []
-    assert list(report_dir.iterdir()) == []
+    assert confirm(client, event_id, name).status_code == 422  # it stays expired
+    assert attendances() == []
 
 
-def test_old_uploads_are_swept_on_the_next_upload(client, auth, scene, report_dir):
+def test_old_uploads_are_swept_on_the_next_upload(client, auth, scene):
     event_id, data = scene
     auth.login()
     upload(client, event_id, data)
-    [old] = report_dir.iterdir()
-    os.utime(old, (time.time() - 7200,) * 2)
+    expire_uploads()
+    new = upload_name(upload(client, event_id, data))
+    assert [waiting.token for waiting in staged()] == [new]  # the old one is gone
+
+
+def test_purge_command_deletes_the_expired_uploads_only(client, auth, scene, runner):
+    event_id, data = scene
+    auth.login()
     upload(client, event_id, data)
-    assert old not in list(report_dir.iterdir())
-    assert len(list(report_dir.iterdir())) == 1
+    expire_uploads()
+    waiting = upload_name(upload(client, event_id, data))  # sweeps the first one on its way
+    upload(client, event_id, data)
+    db.session.execute(db.update(StagedReport).where(StagedReport.token != waiting)
+                       .values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    result = runner.invoke(args=["attendance", "purge-staged-reports"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 expired staged attendance reports deleted.\n"
+    assert [row.token for row in staged()] == [waiting]
+    assert runner.invoke(args=["attendance", "purge-staged-reports"]).output.startswith("0 expired")
 
 
-def test_an_upload_belongs_to_its_event(client, auth, scene, open_event, report_dir):
+def test_an_upload_belongs_to_its_event(client, auth, scene, open_event):
     event_id, data = scene
     other_id = open_event(title="Terzo evento").id
     auth.login()
@@ -322,11 +352,11 @@ def test_an_upload_belongs_to_its_event(client, auth, scene, open_event, report_
     response = confirm(client, other_id, name)
     assert response.status_code == 422
     assert attendances() == []
-    assert len(list(report_dir.iterdir())) == 1  # still there for its own event
+    assert len(staged()) == 1  # still there for its own event
     assert confirm(client, event_id, name).status_code == 302
 
 
-def test_an_upload_belongs_to_its_organiser(client, auth, app, scene, report_dir):
+def test_an_upload_belongs_to_its_organiser(client, auth, app, scene):
     event_id, data = scene
     auth.login()
     name = upload_name(upload(client, event_id, data))
@@ -334,16 +364,17 @@ def test_an_upload_belongs_to_its_organiser(client, auth, app, scene, report_dir
     auth.login("admin")
     assert confirm(client, event_id, name).status_code == 422
     assert attendances() == []
+    assert len(staged()) == 1
 
 
-def test_discard_deletes_the_upload(client, auth, scene, report_dir):
+def test_discard_deletes_the_upload(client, auth, scene):
     event_id, data = scene
     auth.login()
     name = upload_name(upload(client, event_id, data))
     token = csrf_from(client.get(page_url(event_id)))
     response = client.post(page_url(event_id, "/annulla"), data={"csrf_token": token, "upload": name})
     assert response.status_code == 302
-    assert list(report_dir.iterdir()) == []
+    assert staged() == []
     assert "Importazione annullata" in client.get(response.location).get_data(as_text=True)
     assert confirm(client, event_id, name).status_code == 422
     assert attendances() == []
@@ -359,3 +390,65 @@ def test_cancelled_event(client, auth, scene):
     response = upload(client, event_id, data)
     assert response.status_code == 422
     assert "L'evento è annullato" in html.unescape(response.get_data(as_text=True))
+
+
+# ---- two web machines ---------------------------------------------------------------------
+
+@pytest.fixture
+def other_machine(app):
+    """A second app on the same database, as a second web machine would run: its own engine,
+    pool and limiter; only the database and the secret key are shared."""
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    other = create_app(Config)
+    other.test_client_class = app.test_client_class
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def same_browser(client, other):
+    """A client of the other machine with this client's cookies: the browser is the same."""
+    browser = other.test_client()
+    browser.set_cookie("session", client.get_cookie("session").value)
+    return browser
+
+
+def test_preview_on_one_machine_confirm_on_the_other(client, auth, scene, other_machine):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    elsewhere = same_browser(client, other_machine)
+    response = confirm(elsewhere, event_id, name)
+    assert response.status_code == 302
+    assert "Report importato: 2 nuove presenze registrate" in elsewhere.get(
+        response.location).get_data(as_text=True)
+    assert len(attendances()) == 2 and staged() == []
+    again = confirm(client, event_id, name)  # the same form, sent again to the first machine
+    assert again.status_code == 422
+    assert "non è più disponibile" in again.get_data(as_text=True)
+    assert len(attendances()) == 2
+
+
+def test_one_upload_confirmed_on_both_machines_at_once_is_imported_once(client, auth, scene,
+                                                                         other_machine):
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    browsers = [client, same_browser(client, other_machine)]
+    forms = [confirm_form(browser, event_id, name) for browser in browsers]
+    together, statuses = threading.Barrier(2), []
+
+    def send(browser, form):
+        together.wait()
+        statuses.append(browser.post(page_url(event_id, "/conferma"), data=form).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(browsers, forms)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 422]
+    assert len(attendances()) == 2 and staged() == []
