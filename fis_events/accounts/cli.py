@@ -1,8 +1,8 @@
 """`flask users create`: staff accounts from the command line."""
 import click
-from ..unit_of_work import CommandGroup
 
 from ..errors import DomainError
+from ..unit_of_work import CommandGroup
 from .models import Role
 from .services import create_user
 

@@ -3,8 +3,8 @@ import sys
 
 import click
 from flask import current_app
-from ..unit_of_work import CommandGroup
 
+from ..unit_of_work import CommandGroup
 from . import generate
 from .loader import DEMO_PASSWORD, DEMO_USERS, load_all
 

@@ -10,9 +10,9 @@ import threading
 
 import click
 from flask import current_app
-from ..unit_of_work import CommandGroup
 
 from ..extensions import db
+from ..unit_of_work import CommandGroup
 from .reminders import send_reminders
 from .sender import send_due, start_sender_thread, status_counts
 

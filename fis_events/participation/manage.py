@@ -112,13 +112,11 @@ def upload_report(event_id):
         else:
             name = (staging.stage(event, current_user, form.report.data.filename, data)
                     if plan.matched or plan.known else None)
-            page = render_template(
+            return render_template(
                 "participation/report_preview.html", event=event, plan=plan,
                 confirm_form=ReportConfirmForm(formdata=None, upload=name), upload_name=name,
                 shown=PREVIEW_ROWS, report_time=report_time, report_minutes=report_minutes,
                 max_age_minutes=MAX_AGE_MINUTES)
-            db.session.commit()  # after rendering: until the request boundary commits (issue 11, item 1)
-            return page
     return render_upload(event, form)
 
 
@@ -155,7 +153,6 @@ def discard_report(event_id):
     form = ReportDiscardForm()
     if form.validate():
         staging.discard(event, current_user, form.upload.data)
-        db.session.commit()  # until the request boundary commits (issue 11, item 1)
     flash(_("Importazione annullata: il file caricato è stato eliminato, nessuna presenza registrata."),
           "info")
     return redirect(url_for(".upload_report", event_id=event.id))

@@ -1,8 +1,8 @@
 """`flask people erase <email>` and `flask people purge-expired`."""
 import click
 from flask import current_app
-from ..unit_of_work import CommandGroup
 
+from ..unit_of_work import CommandGroup
 from . import privacy
 
 people_cli = CommandGroup("people", help="Personal data: erasure and retention.")

@@ -2,10 +2,10 @@
 import time
 
 import click
-from ..unit_of_work import CommandGroup
 
 from ..extensions import db
 from ..programme.models import Programme
+from ..unit_of_work import CommandGroup
 from . import services
 
 results_cli = CommandGroup("results", help="Participation totals.")

@@ -1,7 +1,7 @@
 """staged attendance reports: uploads wait in the database between preview and confirmation
 
 Revision ID: 29098fe94900
-Revises: 6de0707ede04
+Revises: 1b709e1a059e
 Create Date: 2026-12-01 21:27:39.547273
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '29098fe94900'
-down_revision = '6de0707ede04'
+down_revision = '1b709e1a059e'
 branch_labels = None
 depends_on = None
 

@@ -89,3 +89,35 @@ def test_parallel_cancellations_promote_each_waiting_person_once(app, live_serve
     promoted = db.session.scalars(db.select(OutboxMessage.registration_id).filter_by(kind="promoted")).all()
     assert len(promoted) == len(set(promoted)) == 10
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).filter_by(kind="cancelled")) == 10
+
+
+def test_raised_capacity_goes_to_the_people_waiting_while_others_register(app, live_server,
+                                                                         open_event):
+    """The capacity change and the promotion are one transaction under the event's lock: while
+    new registrations arrive in parallel, the new seats go to those already waiting."""
+    from fis_events.events import services as events
+    from fis_events.events.models import Event
+    from fis_events.registration import services
+    from fis_events.registration.models import AttendanceMode
+    from fis_events.unit_of_work import unit_of_work
+
+    event = open_event(capacity_in_person=2)
+    people = [services.register(event, email=f"w{n}@example.org", first_name="A", last_name=str(n),
+                                mode=AttendanceMode.IN_PERSON)[0] for n in range(6)]
+    waiting = [r.id for r in people[2:]]
+    commit_test_work()
+    event_id = event.id
+
+    def raise_capacity():
+        with app.test_request_context(), unit_of_work():
+            events.save_event(db.session.get(Event, event_id), capacity_in_person=4)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        arrivals = [pool.submit(register_over_http, live_server, event_id, 100 + n) for n in range(5)]
+        pool.submit(raise_capacity).result()
+        arrivals += [pool.submit(register_over_http, live_server, event_id, 200 + n) for n in range(5)]
+        assert [a.result()[0] for a in arrivals] == [302] * 10
+    db.session.expire_all()
+    status = dict(db.session.execute(db.select(Registration.id, Registration.status)).all())
+    assert [status[i] for i in waiting] == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITING] * 2
+    assert list(status.values()).count(RegistrationStatus.CONFIRMED) == 4
