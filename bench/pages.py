@@ -15,6 +15,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from bench.common import timed  # noqa: E402
 from config import TestingConfig  # noqa: E402
+from fis_events.unit_of_work import unit_of_work  # noqa: E402
 from fis_events import create_app  # noqa: E402
 from fis_events.demo.loader import load_all, rome  # noqa: E402
 from fis_events.events import services  # noqa: E402
@@ -36,17 +37,18 @@ TARGETS = {
 def build(app):
     with app.app_context():
         upgrade()
-        load_all(with_users=False)
-        start = date.today() + timedelta(days=10)
-        for n in range(EVENTS):
-            day = start + timedelta(days=n % 90)
-            event = services.create_event(
-                title=f"Incontro {n}", kind=EventKind.SUPPORT_MEETING,
-                starts_at=rome(day, "10:00"), ends_at=rome(day, "12:00"), offers_in_person=True)
-            for m in range(4):
-                item = services.add_agenda_item(event, f"Punto {m}", AgendaItemKind.TALK)
-                services.add_speaker(item, f"Relatore {m}", "Ruolo", f"Ente {m}")
-            services.publish_event(event)
+        with unit_of_work():
+            load_all(with_users=False)
+            start = date.today() + timedelta(days=10)
+            for n in range(EVENTS):
+                day = start + timedelta(days=n % 90)
+                event = services.create_event(
+                    title=f"Incontro {n}", kind=EventKind.SUPPORT_MEETING,
+                    starts_at=rome(day, "10:00"), ends_at=rome(day, "12:00"), offers_in_person=True)
+                for m in range(4):
+                    item = services.add_agenda_item(event, f"Punto {m}", AgendaItemKind.TALK)
+                    services.add_speaker(item, f"Relatore {m}", "Ruolo", f"Ente {m}")
+                services.publish_event(event)
 
 
 def main():

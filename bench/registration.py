@@ -67,6 +67,7 @@ def prepare(url, seats=SEATS):
     from fis_events.events import services
     from fis_events.events.models import EventKind
     from fis_events.extensions import db
+    from fis_events.unit_of_work import unit_of_work
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -78,10 +79,11 @@ def prepare(url, seats=SEATS):
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         start = utcnow() + timedelta(days=7)
-        event = services.create_event(title="Bench", kind=EventKind.PUBLIC_EVENT, starts_at=start,
-                                       ends_at=start + timedelta(hours=2), offers_in_person=True,
-                                       capacity_in_person=seats)
-        services.publish_event(event)
+        with unit_of_work():
+            event = services.create_event(title="Bench", kind=EventKind.PUBLIC_EVENT,
+                                           starts_at=start, ends_at=start + timedelta(hours=2),
+                                           offers_in_person=True, capacity_in_person=seats)
+            services.publish_event(event)
         event_id = event.id
         db.engine.dispose()
     return event_id

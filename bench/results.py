@@ -39,6 +39,7 @@ def build(url):
     from fis_events.accounts.models import Role
     from fis_events.accounts.services import create_user
     from fis_events.extensions import db
+    from fis_events.unit_of_work import unit_of_work
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -54,7 +55,8 @@ def build(url):
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         if not db.session.scalar(sa.text("SELECT count(*) FROM \"user\" WHERE email = 'risultati@example.org'")):
-            create_user("risultati@example.org", "Bench", PASSWORD, Role.ORGANISER)
+            with unit_of_work():
+                create_user("risultati@example.org", "Bench", PASSWORD, Role.ORGANISER)
         db.session.remove()
     runner = app.test_cli_runner()
     began = time.perf_counter()
