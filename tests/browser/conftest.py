@@ -11,6 +11,7 @@ import pytest
 
 from fis_events.events.models import Event
 from fis_events.extensions import db
+from support import commit_test_work
 
 HERE = Path(__file__).resolve().parent
 PROJECT_DIR = HERE.parent.parent
@@ -37,6 +38,23 @@ def browser_type_launch_args(browser_type_launch_args):
 def base_url(live_server):
     """pytest-playwright gives every context this base URL: page.goto("/") works."""
     return live_server
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, whose navigations first commit what the test did through the
+    services: the test is the boundary of its own work, and the server runs in another thread."""
+    for name in ("goto", "reload"):
+        setattr(page, name, committing_first(getattr(page, name)))
+    return page
+
+
+def committing_first(navigate):
+    def navigate_after_commit(*args, **kwargs):
+        commit_test_work()
+        return navigate(*args, **kwargs)
+
+    return navigate_after_commit
 
 
 @pytest.fixture

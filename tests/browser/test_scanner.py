@@ -17,6 +17,7 @@ from fis_events.db_types import utcnow
 from fis_events.events import services as events
 from fis_events.events.models import Event, EventKind
 from fis_events.extensions import db
+from fis_events.unit_of_work import unit_of_work
 from fis_events.participation.models import Attendance
 from fis_events.registration import services as registrations
 from fis_events.registration.models import AttendanceMode, Registration
@@ -33,9 +34,8 @@ SCAN_TIMEOUT = 15_000  # ms: camera start + decoding + the server's answer, with
 
 @pytest.fixture
 def organiser(app):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         create_user(ORGANISER, "Maria Rossi", PASSWORD, Role.ORGANISER)
-        db.session.remove()
     return ORGANISER
 
 
@@ -50,7 +50,7 @@ def make_event(app, title="Incontro FIS di prova", **fields):
         event = events.create_event(**values)
         events.publish_event(event)
         event_id = event.id
-        db.session.remove()
+        db.session.commit()
     return event_id
 
 
@@ -62,7 +62,7 @@ def register(app, event_id, n=1, first_name="Niccolò", last_name=None, mode=Att
             event, email=f"badge{n}@example.org", first_name=first_name,
             last_name=last_name or f"D'Angelo {n}", mode=mode, source="organiser")[0]
         result = registration.id, qr_payload(registration)
-        db.session.remove()
+        db.session.commit()
     return result
 
 
@@ -293,14 +293,14 @@ def test_offline_refusals_and_a_note_when_the_server_disagrees(app, organiser, p
     cancelled_id, cancelled = register(app, event_id, 3)
     with app.test_request_context():
         registrations.cancel(db.session.get(Registration, cancelled_id))
-        db.session.remove()
+        db.session.commit()
     errors = open_scanner(page, event_id)
     expect(page.locator("#scanner")).to_have_attribute("data-offline-ready", "1")
     # Another door lets the first person in after this phone downloaded its list.
     with app.test_request_context():
         event = db.session.get(Event, event_id)
         assert checkin.decide_scan(event, admitted, "other-door", door="Porta 3").reason == "ok"
-        db.session.remove()
+        db.session.commit()
 
     context.set_offline(True)
     expect(page.locator("#net-status")).to_contain_text("Non in linea")
