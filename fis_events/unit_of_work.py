@@ -63,6 +63,12 @@ def _ended(session, transaction):
         session.info.pop(_WROTE, None)
 
 
+def has_changes(session=None):
+    """Whether the transaction wrote, or holds changes that its next flush would write."""
+    session = session or db.session
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+
+
 def discard_changes():
     """This request was refused although it answers with a redirect: end it with a rollback."""
     g.discard_changes = True
@@ -71,7 +77,7 @@ def discard_changes():
 def end_request(response):
     """after_request: the request's one commit, or its one rollback."""
     refused = response.status_code >= 400 or g.pop("discard_changes", False)
-    if not db.session.info.get(_WROTE):
+    if not has_changes():
         return response  # nothing to keep: the end of the request closes the session
     if refused:
         db.session.rollback()

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import appcontext_pushed
+from flask import appcontext_pushed, g, request_started
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -44,8 +44,9 @@ def app(tmp_path_factory):
 
     app = create_app(Config)
     app.test_client_class = IsolatedClient
-    app.teardown_appcontext(_commit_test_work_at_end)
     appcontext_pushed.connect(_commit_outer_test_work, app)
+    request_started.connect(_mark_served_request, app)
+    app.teardown_appcontext(_commit_test_work_at_end)
     with app.app_context():
         reset_schema()
         upgrade()
@@ -67,6 +68,18 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def _mark_served_request(app, **_extra):
+    g.fis_served_request = True
+
+
+def _commit_test_work_at_end(error):
+    """`with app.app_context():` in a test is a unit of work too, committed when it ends. Not
+    a request the app served (test client, live server): its own boundary decides, and a change
+    the boundary would lose must not be saved here."""
+    if error is None and not g.get("fis_served_request"):
+        db.session.commit()
+
+
 def _commit_outer_test_work(app, **_extra):
     """A test that opens another app context (a CLI run, `send_due(app)`, `with
     app.app_context()`) hands over to another unit of work, as a request would: what the test did
@@ -77,13 +90,6 @@ def _commit_outer_test_work(app, **_extra):
         session = db.session.registry.registry.get(id(outer))
         if session is not None:
             session.commit()
-
-
-def _commit_test_work_at_end(error):
-    """`with app.app_context():` in a test is a unit of work too. (In a request the boundary
-    has already committed or rolled back by then, so this finds nothing to do.)"""
-    if error is None:
-        db.session.commit()
 
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import delete, exists, func, select
 
 from ..certificates.models import Certificate
 from ..checkin.models import Scan
+from ..checkin.results import ScanResult
 from ..db_types import EnumText, utcnow
 from ..events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventStatus, event_beneficiary
 from ..extensions import db
@@ -730,10 +731,10 @@ class Writer:
         for attendance_id, (plan, registration_id, source, at, device) in zip(attendance_ids, details):
             evidence.append(dict(attendance_id=attendance_id, source=source, recorded_at=at))
             if source is AttendanceSource.QR_SCAN:
-                scans.append(self.scan(plan, registration_id, at, device, "ok"))
+                scans.append(self.scan(plan, registration_id, at, device, ScanResult.OK))
                 if self.rng.random() < 0.03:
                     scans.append(self.scan(plan, registration_id, at + timedelta(minutes=self.rng.randint(2, 90)),
-                                           device, "already_checked_in"))
+                                           device, ScanResult.ALREADY_CHECKED_IN))
             elif source is AttendanceSource.REMOTE_JOIN:
                 clicks.append(dict(registration_id=registration_id, clicked_at=at, counted=True))
                 if self.rng.random() < 0.2:

@@ -1,6 +1,6 @@
 """A small programme built by hand, whose every figure is worked out in build_small's docstring."""
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from fis_events.db_types import utcnow
 from fis_events.events import services as events
@@ -78,7 +78,9 @@ def build_small(enrol):
     now = utcnow()
 
     def event(name, days, kind=EventKind.SUPPORT_MEETING, phase=second, publish=True, **fields):
-        start = (now + timedelta(days=days)).replace(microsecond=0)
+        # 10.00 in Rome on the day `days` away, so that "100 days ago" is that Rome date at any
+        # hour the tests run (near midnight, now + 100 days falls on the next Rome day)
+        start = datetime.combine(today + timedelta(days=days), time(10), ROME)
         if days == 0:
             start = now - timedelta(hours=1)
         made = events.create_event(title=name, kind=kind, starts_at=start,
