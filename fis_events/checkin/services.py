@@ -122,6 +122,7 @@ def _badge_query():
 
 def _badge(token):
     """The badge row for a registration token, or None when no registration has it."""
+    db.session.flush()  # a Core read past the session: what this unit of work changed counts
     badge = db.session.connection().execute(_badge_query(), {"token": token}).first()
     if badge is None or not hmac.compare_digest(badge.qr_token, token):
         return None

@@ -88,7 +88,7 @@ def status_command():
 @reminders_cli.command("send")
 def reminders_send_command():
     """Queue the reminders for tomorrow's events (Europe/Rome); safe to run every hour."""
-    queued = send_reminders(app=current_app._get_current_object())
+    queued = send_reminders()
     click.echo(f"reminders queued: {queued}")
 
 

@@ -3,9 +3,7 @@
 Service only: the organiser form calls `message_registrants` and shows DomainError.message
 beside DomainError.field ("subject" or "body").
 """
-from contextlib import contextmanager
-
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -15,23 +13,11 @@ from ..errors import DomainError
 from ..extensions import db
 from ..registration.emails import event_language, registration_links
 from ..registration.models import Person, Registration, RegistrationStatus
-from .services import queue_email
+from .services import email_rendering, queue_email
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 DEFAULT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
-
-
-@contextmanager
-def email_rendering(app=None):
-    """A request context for url_for(_external=True) in e-mails, with PUBLIC_BASE_URL as the host
-    when there is no real request (CLI, sender thread); the current request otherwise."""
-    if has_request_context():
-        yield
-        return
-    app = app or current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
-        yield
 
 
 def clean_subject(subject):

@@ -8,8 +8,9 @@ class OutboxMessage(db.Model):
     #: what the message is about: confirmation, waiting, promoted, changed, cancelled, reminder, ...
     kind = db.Column(db.String(30), nullable=False, index=True)
     to_address = db.Column(db.String(254), nullable=False)
-    subject = db.Column(db.String(300), nullable=False)
-    text_body = db.Column(db.Text, nullable=False)
+    #: subject and bodies: written when queued, or by the sender when it composes the message
+    subject = db.Column(db.String(300))
+    text_body = db.Column(db.Text)
     html_body = db.Column(db.Text)
     #: stable Message-ID, so a resend after a crash is recognisable as the same message
     message_id = db.Column(db.String(200), nullable=False, unique=True)
@@ -23,6 +24,8 @@ class OutboxMessage(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     sent_at = db.Column(UTCDateTime)
     registration_id = db.Column(db.ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    #: what the composer needs beyond the registration (e.g. the waiting-list position)
+    context = db.Column(db.JSON)
     #: de-duplicates scheduled messages, e.g. "reminder:<registration id>"
     dedupe_key = db.Column(db.String(100), unique=True)
 

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..i18n import ROME
 from ..registration.emails import queue_registration_email
 from ..registration.models import Person, Registration, RegistrationStatus
-from .messages import email_rendering
 from .models import OutboxMessage
 
 
@@ -44,16 +43,15 @@ def due_reminders(now=None):
         .order_by(Event.starts_at, Registration.id)).all()
 
 
-def send_reminders(now=None, app=None):
-    """Queue tomorrow's reminders; returns how many were queued by this run."""
+def send_reminders(now=None):
+    """Queue tomorrow's reminders (the sender composes them); returns how many this run queued."""
     queued = 0
-    with email_rendering(app):
-        for registration in due_reminders(now):
-            try:
-                with db.session.begin_nested():
-                    queue_registration_email("reminder", registration,
-                                             dedupe_key=reminder_key(registration.id))
-            except IntegrityError:
-                continue  # another run queued this reminder a moment ago: the unique key said no
-            queued += 1
+    for registration in due_reminders(now):
+        try:
+            with db.session.begin_nested():
+                queue_registration_email("reminder", registration,
+                                         dedupe_key=reminder_key(registration.id))
+        except IntegrityError:
+            continue  # another run queued this reminder a moment ago: the unique key said no
+        queued += 1
     return queued

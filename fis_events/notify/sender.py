@@ -57,6 +57,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..unit_of_work import unit_of_work
 from .models import OutboxMessage
+from .services import compose
 
 log = logging.getLogger(__name__)
 
@@ -142,11 +143,13 @@ def _send_due(limit, now, stop):
                 break
             if not claim(message_id, clock()):
                 continue  # another sender took it, or it is no longer due
-            with unit_of_work():  # read only: no transaction stays open during SMTP
+            # Composed (templates, QR image, calendar file) and kept here, outside any lock of
+            # the change that queued it; no transaction stays open during SMTP.
+            with unit_of_work():
                 message = db.session.get(OutboxMessage, message_id, populate_existing=True)
                 attempt = Attempt(message_id, message.attempts, message.to_address)
                 try:
-                    email = build_email(message, config, clock())
+                    email = build_email(compose(message), config, clock())
                 except Exception as error:  # a message that cannot be written: its problem alone
                     log.exception("outbox: message %s cannot be built", message_id)
                     email = error

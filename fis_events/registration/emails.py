@@ -4,7 +4,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..events.calendar import build_calendar
-from ..notify.services import queue_email
+from ..notify.services import composer, queue_email
 from .qr import qr_png
 
 SUBJECTS = {
@@ -41,20 +41,31 @@ def ics_bytes(registration):
     return calendar.to_ical()
 
 
-def queue_registration_email(kind, registration, **extra):
+def queue_registration_email(kind, registration, position=None, dedupe_key=None):
+    """Queue the participant's e-mail about this registration: only what happened is written
+    now (so nothing is rendered while the event's lock is held); the sender composes it."""
+    return queue_email(kind, registration.person.email, registration=registration,
+                       dedupe_key=dedupe_key, context={"position": position} if position else None)
+
+
+@composer(*(set(SUBJECTS) - {"invitation"}))
+def compose_registration_email(message):
+    """Subject, bodies and attachments of a registration's e-mail, in the event's language,
+    from the registration as it is when the e-mail leaves."""
+    registration = message.registration
     event = registration.event
     with force_locale(event_language(event)):
         context = dict(registration=registration, event=event, person=registration.person,
-                       kind=kind, **registration_links(registration), **extra)
-        subject = str(SUBJECTS[kind]) % {"title": event.title}
-        text = render_template(f"registration/emails/{kind}.txt", **context)
-        html = render_template(f"registration/emails/{kind}.html", **context)
+                       kind=message.kind, **registration_links(registration),
+                       **(message.context or {}))
+        subject = str(SUBJECTS[message.kind]) % {"title": event.title}
+        text = render_template(f"registration/emails/{message.kind}.txt", **context)
+        html = render_template(f"registration/emails/{message.kind}.html", **context)
         attachments = []
-        if kind in WITH_TICKET and registration.is_confirmed:
+        if message.kind in WITH_TICKET and registration.is_confirmed:
             attachments = [("qr.png", "image/png", qr_png(registration), "qr"),
                            ("evento.ics", "text/calendar", ics_bytes(registration), None)]
-    return queue_email(kind, registration.person.email, subject, text, html, attachments,
-                       registration=registration, dedupe_key=extra.get("dedupe_key"))
+    return subject, text, html, attachments
 
 
 def queue_invitation_email(invitation):

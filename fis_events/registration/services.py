@@ -175,8 +175,9 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
     or 'already_registered' (then nothing changes but the person gets their link again).
 
     `organisation` is an Organisation, None, or a function that finds or creates one: it is
-    called once the event is locked, so that a new organisation is written after the lock. Sources 'organiser' and 'walk_in' skip the window
-    and the invitation check (organisers and door staff register people directly).
+    called once the event is locked, so that a new organisation is written after the lock.
+    Sources 'organiser' and 'walk_in' skip the window and the invitation check (organisers and
+    door staff register people directly).
     """
     email = normalise_email(email)
     first_name, last_name = clean_name(first_name, "first_name"), clean_name(last_name, "last_name")

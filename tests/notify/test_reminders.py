@@ -10,6 +10,7 @@ from fis_events.notify import reminders
 from fis_events.notify.cli import reminders_cli
 from fis_events.notify.models import OutboxMessage
 from fis_events.notify.reminders import send_reminders
+from fis_events.notify.services import compose
 from fis_events.notify.sender import send_due
 from fis_events.registration import services
 from fis_events.registration.models import AttendanceMode
@@ -35,6 +36,16 @@ def rome_day(days_from_today, hh=0, mm=0):
     return datetime.combine(day, time(hh, mm), tzinfo=ROME)
 
 
+def composed_as_the_sender_does(app, messages):
+    """Compose queued messages as the sender does: in an app context of its own, no request."""
+    def compose_all():
+        with app.app_context():
+            for message in messages:
+                compose(message)
+
+    outside_any_request(compose_all)
+
+
 def outside_any_request(function, *args):
     """Run as a cron job would: no request, no app context of the test around (what the test
     did so far is committed first, as earlier requests would have)."""
@@ -54,6 +65,7 @@ def test_tomorrows_confirmed_registrations_get_one_reminder(app, open_event, run
     assert "reminders queued: 2" in result.output
     db.session.expire_all()
     rows = reminder_rows()
+    composed_as_the_sender_does(app, rows)
     assert [(r.to_address, r.dedupe_key) for r in rows] == [
         ("anna@example.org", f"reminder:{present.id}"),
         ("carla@example.org", f"reminder:{remote.id}")]

@@ -8,6 +8,7 @@ from fis_events.errors import DomainError
 from fis_events.events import services as events
 from fis_events.extensions import db
 from fis_events.notify.models import OutboxMessage
+from fis_events.notify.services import compose
 from fis_events.registration import services
 from fis_events.registration.models import AttendanceMode, Person, Registration, RegistrationStatus
 
@@ -174,6 +175,8 @@ def test_emails_are_written_in_the_event_language(open_event):
     italian, english = open_event(title="Evento"), open_event(title="Event", language="en")
     register(italian, 1)
     register(english, 2)
+    for message in db.session.scalars(db.select(OutboxMessage)):
+        compose(message)  # as the sender will, when it delivers them
     subjects = db.session.scalars(db.select(OutboxMessage.subject).order_by(OutboxMessage.id)).all()
     texts = db.session.scalars(db.select(OutboxMessage.text_body).order_by(OutboxMessage.id)).all()
     assert subjects == ["Iscrizione confermata: Evento", "Registration confirmed: Event"]
