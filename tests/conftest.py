@@ -24,7 +24,7 @@ from fis_events.accounts.services import create_user
 from fis_events.db_types import utcnow
 from fis_events.events import services as events
 from fis_events.events.models import EventKind
-from fis_events.events.services import find_or_create_organisation
+from fis_events.programme.services import find_or_create_organisation
 from fis_events.extensions import db
 from fis_events.i18n import ROME
 from fis_events.programme.models import OrganisationKind

@@ -30,7 +30,7 @@ def empty_tables():
 
 def saved_organisation(name="Comune di Bergamo", kind=None):
     """An organisation found or created by the service, committed (a municipality by default)."""
-    from fis_events.events.services import find_or_create_organisation
+    from fis_events.programme.services import find_or_create_organisation
     from fis_events.programme.models import OrganisationKind
 
     organisation = find_or_create_organisation(name, kind or OrganisationKind.COMUNE_CAPOLUOGO)

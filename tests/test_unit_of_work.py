@@ -31,7 +31,7 @@ def test_only_the_boundary_commits_or_rolls_back():
 
 def test_the_event_lock_is_the_first_write_of_a_registration(app_ctx, open_event):
     """Lock first: a new organisation typed in the form is written after the event's lock."""
-    from fis_events.events.services import find_or_create_organisation
+    from fis_events.programme.services import find_or_create_organisation
     from fis_events.programme.models import OrganisationKind
 
     event = open_event()

@@ -8,7 +8,7 @@ from ..accounts.models import Role
 from ..db_types import is_id
 from ..errors import DomainError
 from ..events.models import Event, EventStatus
-from ..events.services import find_or_create_organisation
+from ..programme.services import find_or_create_organisation
 from ..extensions import db
 from ..i18n import long_date, short_time
 from ..programme.models import OrganisationKind

@@ -14,6 +14,7 @@ from ..events.models import AgendaItemKind, Event, EventKind, HostEvent
 from ..extensions import db
 from ..i18n import ROME
 from ..programme.models import OrganisationKind, Phase, Programme
+from ..programme.services import find_or_create_organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LAST_ITEM_MINUTES = 30
@@ -46,7 +47,7 @@ def organisation_kind(name):
 
 
 def organisation(name):
-    return events.find_or_create_organisation(name, organisation_kind(name))
+    return find_or_create_organisation(name, organisation_kind(name))
 
 
 def load_programme():

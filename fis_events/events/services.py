@@ -2,7 +2,6 @@
 from urllib.parse import urlsplit
 
 from blinker import Namespace
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
@@ -12,8 +11,7 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import short_time
-from ..programme.models import Organisation, OrganisationKind
-from ..programme.services import phase_on
+from ..programme.services import find_or_create_organisation, phase_on
 from .locks import lock_event
 from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
 
@@ -283,23 +281,6 @@ def _move(rows, row, offset):
 
 
 # ---- speakers -----------------------------------------------------------------------------
-
-def find_or_create_organisation(name, kind=None):
-    """The organisation of that name, created if new; safe when two requests create it at once."""
-    name = " ".join((name or "").split())
-    if not name:
-        return None
-    query = db.select(Organisation).filter_by(name=name)
-    organisation = db.session.scalar(query)
-    if organisation is None:
-        try:
-            with db.session.begin_nested():
-                organisation = Organisation(name=name, kind=kind or OrganisationKind.ALTRO)
-                db.session.add(organisation)
-        except IntegrityError:
-            organisation = db.session.scalar(query)
-    return organisation
-
 
 def find_or_create_speaker(name, role=None, organisation_name=None):
     """Speakers are reused across events: same name, role and organisation, same speaker."""

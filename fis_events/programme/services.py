@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
 from ..errors import DomainError
@@ -17,7 +18,7 @@ from ..extensions import db
 from ..i18n import ROME, long_date
 from ..search import search_key
 from ..sql import refused_on_conflict
-from .models import Organisation, OrganisationStage, ProgrammeStage
+from .models import Organisation, OrganisationKind, OrganisationStage, ProgrammeStage
 
 ISTAT_CODE = re.compile(r"\d{6}")
 
@@ -174,3 +175,20 @@ def pipeline_counts(programme, on=None):
         .group_by(OrganisationStage.stage)).all()
     counted = dict(rows)
     return {stage: counted.get(stage, 0) for stage in ProgrammeStage}
+
+
+def find_or_create_organisation(name, kind=None):
+    """The organisation of that name, created if new; safe when two requests create it at once."""
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    query = db.select(Organisation).filter_by(name=name)
+    organisation = db.session.scalar(query)
+    if organisation is None:
+        try:
+            with db.session.begin_nested():
+                organisation = Organisation(name=name, kind=kind or OrganisationKind.ALTRO)
+                db.session.add(organisation)
+        except IntegrityError:
+            organisation = db.session.scalar(query)
+    return organisation

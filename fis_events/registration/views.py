@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, attach_error
 from ..events.public import get_public_event
-from ..events.services import find_or_create_organisation
+from ..programme.services import find_or_create_organisation
 from ..extensions import db, limiter
 from ..participation.services import remote_join
 from ..programme.models import Organisation, OrganisationKind

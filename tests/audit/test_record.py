@@ -11,10 +11,10 @@ from fis_events.errors import DomainError
 from fis_events.events import services as events
 from fis_events.events.models import Event, EventStatus
 from fis_events.extensions import db
-from fis_events.unit_of_work import unit_of_work
 from fis_events.programme import services as programme
 from fis_events.programme.models import OrganisationKind, OrganisationStage, Programme, ProgrammeStage
 from fis_events.registration.models import AttendanceMode
+from fis_events.unit_of_work import unit_of_work
 
 
 def committed(statement):
@@ -45,7 +45,7 @@ def test_a_refused_commit_takes_its_entry_with_it(app_ctx, log):
     """A stage recorded by someone else between the check and the commit: the unique constraint
     refuses the commit, and the entry goes with the stage."""
     fis = Programme(code="FIS", name="FIS")
-    bergamo = events.find_or_create_organisation("Comune di Bergamo", OrganisationKind.COMUNE_CAPOLUOGO)
+    bergamo = programme.find_or_create_organisation("Comune di Bergamo", OrganisationKind.COMUNE_CAPOLUOGO)
     db.session.add(fis)
     db.session.commit()
     assert bergamo.stages == []  # what the rule checks, read now

@@ -7,7 +7,7 @@ import pytest
 from fis_events.db_types import utcnow
 from fis_events.errors import DomainError
 from fis_events.events import services as events
-from fis_events.events.services import find_or_create_organisation
+from fis_events.programme.services import find_or_create_organisation
 from fis_events.extensions import db
 from fis_events.unit_of_work import unit_of_work
 from fis_events.participation import services

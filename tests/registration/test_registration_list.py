@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from fis_events.events.services import find_or_create_organisation
+from fis_events.programme.services import find_or_create_organisation
 from fis_events.extensions import db
 from fis_events.notify.models import OutboxMessage
 from fis_events.programme.models import OrganisationKind
