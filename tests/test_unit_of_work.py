@@ -12,7 +12,7 @@ from fis_events.unit_of_work import unit_of_work
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "fis_events"
 #: the boundary itself, and the SQLite driver connection whose commit it wraps (not a session)
-BOUNDARY = {"unit_of_work.py", "extensions.py"}
+BOUNDARY = {"unit_of_work.py", "sqlite.py"}
 
 
 def transaction_ends(path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from fis_events import extensions
+from fis_events import sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,13 +43,13 @@ def write_in_thread(engine, name):
 
 def test_file_databases_queue_their_writers_in_a_lock_file_beside_them(engine, tmp_path):
     with engine.connect() as conn:
-        assert isinstance(conn.connection.driver_connection, extensions.WriterQueueConnection)
+        assert isinstance(conn.connection.driver_connection, sqlite.WriterQueueConnection)
         insert(conn, "a")
         assert (tmp_path / "queue.sqlite.writers").exists()
         conn.commit()
     memory = sa.create_engine("sqlite://")
     with memory.connect() as conn:
-        assert not isinstance(conn.connection.driver_connection, extensions.WriterQueueConnection)
+        assert not isinstance(conn.connection.driver_connection, sqlite.WriterQueueConnection)
 
 
 @pytest.mark.parametrize("opening", ["INSERT INTO item (name) VALUES ('first')", "BEGIN IMMEDIATE"])
@@ -92,7 +92,7 @@ def test_every_end_of_a_transaction_gives_the_lock_back(engine, end):
 
 
 def test_one_thread_writing_through_two_connections_gets_an_error_not_a_hang(engine, monkeypatch):
-    monkeypatch.setattr(extensions, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 200)
     with engine.connect() as first, engine.connect() as second:
         insert(first, "first")
         with pytest.raises(sa.exc.OperationalError, match="database is locked"):
@@ -106,7 +106,7 @@ def test_one_thread_writing_through_two_connections_gets_an_error_not_a_hang(eng
 HOLDER = """
 import sys
 import sqlalchemy as sa
-import fis_events.extensions  # the writer queue
+import fis_events.sqlite  # the writer queue
 engine = sa.create_engine(sys.argv[1])
 with engine.connect() as conn:
     conn.execute(sa.text("INSERT INTO item (name) VALUES ('other process')"))
@@ -131,7 +131,7 @@ def test_writers_of_another_process_wait_in_the_same_queue(engine):
 
 
 def test_a_statement_refused_before_any_write_leaves_no_lock(engine, monkeypatch):
-    monkeypatch.setattr(extensions, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 200)
     with engine.connect() as failed, engine.connect() as other:
         with pytest.raises(sa.exc.OperationalError, match="no such table"):
             failed.execute(sa.text("INSERT INTO missing VALUES (1)"))
