@@ -21,6 +21,7 @@ from ..accounts.access import organiser_required
 from ..audit.services import record
 from ..events.services import get_event
 from ..extensions import db
+from ..pdf import pdf_response, slug
 from ..registration import services
 from ..registration.models import AttendanceMode, Registration, RegistrationStatus
 from ..search import search_key
@@ -40,18 +41,6 @@ def badge_order(registration):
     person = registration.person
     return (registration.mode is not AttendanceMode.IN_PERSON, search_key(person.last_name),
             search_key(person.first_name), registration.id)
-
-
-def slug(text):
-    """An ASCII file-name part: 'Niccolò D'Angelo' -> 'niccolo-dangelo'."""
-    words = "".join(c if c.isascii() and c.isalnum() else " " for c in search_key(text)).split()
-    return "-".join(words)[:60].strip("-") or "badge"
-
-
-def pdf_response(body, filename):
-    return body, 200, {"Content-Type": "application/pdf",
-                       "Content-Disposition": f'attachment; filename="{filename}"',
-                       "Cache-Control": "private, no-store"}
 
 
 def back_to_list(event_id, message):

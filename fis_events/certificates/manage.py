@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..accounts.access import organiser_required
 from ..audit.services import record
-from ..badges.views import pdf_response
+from ..pdf import pdf_response
 from ..events.manage import event_or_404
 from . import services
 from .pdf import certificates_pdf

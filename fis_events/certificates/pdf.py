@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..badges.pdf import BLUE, GREY, INK, Block, draw_column, draw_qr, fonts, layout_column
+from ..pdf import BLUE, GREY, INK, Block, draw_column, draw_qr, fonts, layout_column
 
 MARGIN = 22 * mm
 FRAME_INSET = 10 * mm

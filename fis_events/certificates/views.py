@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..badges.views import pdf_response, slug
+from ..pdf import pdf_response, slug
 from ..extensions import limiter
 from ..registration.views import link_limit, registration_or_404
 from . import services

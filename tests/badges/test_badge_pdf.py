@@ -3,7 +3,7 @@ import pytest
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 
-from fis_events.badges import pdf
+from fis_events import pdf
 from fis_events.badges.pdf import badges_pdf
 from fis_events.registration.models import AttendanceMode
 
