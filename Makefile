@@ -55,6 +55,7 @@ serve-prod: install
 	wait $$web; }
 
 test: install chromium
+	$(BIN)/lint-imports
 	node --test tests/
 	$(BIN)/pytest
 

@@ -2,28 +2,16 @@
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import ServiceUnavailable
 
 from config import CONFIGS
 
 from . import security, unit_of_work
 from .db_types import IdConverter
-from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unavailable_reason
+from .errors import DATABASE_UNAVAILABLE, ERROR_CODES, RETRY_AFTER_SECONDS, database_unavailable_reason
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-ERROR_CODES = {
-    400: ("bad_request", _l("Richiesta non valida.")),
-    401: ("unauthorized", _l("Accesso richiesto.")),
-    403: ("forbidden", _l("Accesso non consentito.")),
-    404: ("not_found", _l("Risorsa non trovata.")),
-    413: ("too_large", _l("Richiesta troppo grande.")),
-    405: ("method_not_allowed", _l("Metodo non consentito per questo indirizzo.")),
-    429: ("too_many_requests", _l("Troppe richieste in poco tempo: riprova tra qualche minuto.")),
-    500: ("server_error", _l("Errore interno: riprova tra qualche istante.")),
-    503: ("unavailable", _l("Servizio momentaneamente non disponibile: riprova tra qualche istante.")),
-}
 
 
 def create_app(config="development"):
@@ -80,9 +68,10 @@ def register_blueprints(app):
     from .checkin.views import bp as checkin_bp
     from .checkin.views import manage_bp as checkin_manage_bp
     from .participation.manage import bp as participation_manage_bp
+    from .participation.views import bp as participation_bp
     from .programme.manage import bp as programme_manage_bp
     from .registration.manage import bp as registration_manage_bp
-    from .registration.privacy_views import bp as privacy_bp
+    from .privacy.views import bp as privacy_bp
     from .registration.views import bp as registration_bp
     from .results.api import bp as results_api_bp
     from .results.views import bp as results_bp
@@ -90,7 +79,7 @@ def register_blueprints(app):
     from .site.views import bp as site_bp
 
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
-               registration_manage_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
+               registration_manage_bp, participation_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
                audit_bp):
@@ -142,12 +131,14 @@ def register_commands(app):
     from .demo.cli import demo_cli
     from .notify.cli import register as register_notify
     from .participation.cli import attendance_cli
-    from .registration.privacy_cli import people_cli
+    from .registration.cli import reminders_cli
+    from .privacy.cli import people_cli
     from .results.cli import results_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(people_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(attendance_cli)
     register_notify(app)

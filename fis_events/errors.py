@@ -1,5 +1,6 @@
 """The one exception that services raise when a rule says no, and the database errors that
 mean "try again later" rather than "this request is wrong"."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exc as sa_exc
 
 
@@ -36,3 +37,17 @@ def database_unavailable_reason(error):
     cause = getattr(error, "orig", None) or error
     first_line = (str(cause).strip().splitlines() or [""])[0]
     return f"{type(cause).__name__}: {first_line}"[:300]
+
+
+#: HTTP errors as the JSON API names and explains them (also the OpenAPI document's codes)
+ERROR_CODES = {
+    400: ("bad_request", _l("Richiesta non valida.")),
+    401: ("unauthorized", _l("Accesso richiesto.")),
+    403: ("forbidden", _l("Accesso non consentito.")),
+    404: ("not_found", _l("Risorsa non trovata.")),
+    413: ("too_large", _l("Richiesta troppo grande.")),
+    405: ("method_not_allowed", _l("Metodo non consentito per questo indirizzo.")),
+    429: ("too_many_requests", _l("Troppe richieste in poco tempo: riprova tra qualche minuto.")),
+    500: ("server_error", _l("Errore interno: riprova tra qualche istante.")),
+    503: ("unavailable", _l("Servizio momentaneamente non disponibile: riprova tra qualche istante.")),
+}

@@ -1,9 +1,23 @@
 """The base of every form of the site."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectChoice, StringField
 
 from .db_types import is_id, parse_id
 from .text import clean_text
+
+
+REQUIRED = _l("Campo obbligatorio.")
+
+
+def single_spaced(value):
+    """filters= of a one-line field: spaces at the ends dropped, runs of spaces made one."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def enum_options(enum_class):
+    """Options for a LabelledEnum, labels translated when the form is rendered."""
+    return lambda: [SelectChoice(member.value, member.label) for member in enum_class]
 
 
 def row_id(value):

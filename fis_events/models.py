@@ -8,4 +8,4 @@ from .registration.models import Invitation, Person, Registration  # noqa: F401
 from .checkin.models import CheckinDevice, DevicePairing, Scan, StaffAssignment  # noqa: F401
 from .certificates.models import Certificate  # noqa: F401
 from .results.models import ResultsSnapshot  # noqa: F401
-from .audit.models import AuditEntry  # noqa: F401
+from .audit_record import AuditEntry  # noqa: F401

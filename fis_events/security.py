@@ -6,8 +6,8 @@ Headers rather than per-page care: a page added tomorrow gets the same protectio
 from flask import abort, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .site.views import ASSET_ENDPOINTS
-
+#: endpoints that serve fingerprinted front-end files (long cache, no session)
+ASSET_ENDPOINTS = ("static", "site.vendor")
 #: Everything comes from our own server (npm packages are served from /vendor/, never a CDN),
 #: so no inline script or style is allowed: an injected <script> or style="" does nothing.
 #: img-src and font-src allow data: for the icons and a font inlined in Bootstrap Italia's CSS;

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import utcnow
 from ..extensions import db
 from ..errors import DomainError

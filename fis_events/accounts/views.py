@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from ..audit.services import record
+from ..audit_record import record
 from ..extensions import db, limiter
 from .forms import LoginForm
 from .models import Role, User

@@ -4,10 +4,10 @@ OpenAPI 3.1 schemas are plain JSON Schema 2020-12, so the tests validate real re
 against them with jsonschema; every object forbids undeclared fields, so the document
 cannot fall behind serializers.py unnoticed.
 """
-from .. import ERROR_CODES
 from ..checkin import openapi as checkin_openapi
-from ..results import openapi as results_openapi
+from ..errors import ERROR_CODES
 from ..events.models import AgendaItemKind, EventKind, EventStatus
+from ..results import openapi as results_openapi
 
 SCHEMA_REF = "#/components/schemas/"
 

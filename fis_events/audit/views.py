@@ -4,6 +4,7 @@ from flask import Blueprint, Response, render_template, request
 from .. import spreadsheets
 from ..accounts.access import roles_required
 from ..accounts.models import Role
+from ..audit_record import record
 from ..errors import DomainError
 from ..results.views import page_number
 from . import services
@@ -35,6 +36,6 @@ def export():
     except DomainError as error:
         return Response(error.message, status=422, mimetype="text/plain")
     header, rows = services.export_rows(filters)
-    services.record("audit.exported", count=len(rows))
+    record("audit.exported", count=len(rows))
     return Response(spreadsheets.as_csv(header, rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="registro-attivita.csv"'})

@@ -18,7 +18,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.access import organiser_required
-from ..audit.services import record
+from ..audit_record import record
 from ..events.services import get_event
 from ..extensions import db
 from ..pdf import pdf_response, slug

@@ -10,9 +10,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..accounts.access import organiser_required
-from ..audit.services import record
+from ..audit_record import record
 from ..pdf import pdf_response
-from ..events.manage import event_or_404
+from ..events.pages import event_or_404
 from . import services
 from .pdf import certificates_pdf
 

@@ -20,7 +20,7 @@ from sqlalchemy import and_, bindparam, exists, func, update
 from sqlalchemy.orm import aliased, selectinload
 
 from ..accounts.models import Role, User
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import parse_id, utcnow
 from ..errors import DomainError
 from ..events.models import Event

@@ -26,7 +26,7 @@ from ..accounts.access import organiser_required
 from ..accounts.models import Role, User
 from ..db_types import utcnow
 from ..errors import DomainError, attach_error
-from ..events.manage import event_or_404
+from ..events.pages import event_or_404
 from ..events.models import Event, EventStatus
 from ..extensions import db, limiter
 from ..forms import Form

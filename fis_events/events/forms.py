@@ -6,19 +6,13 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, 
                      SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import Form, optional_row_id, row_id
+from ..forms import REQUIRED, Form, enum_options, optional_row_id, row_id
 from ..i18n import ROME
 from .models import AgendaItemKind, EventKind
 
-REQUIRED = _l("Campo obbligatorio.")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 PLATFORMS = [("", "—")] + [(p, p) for p in ("Zoom", "Microsoft Teams", "Webex", "Jitsi", "Google Meet")] \
     + [("Altro", _l("Altra piattaforma"))]
-
-
-def enum_options(enum_class):
-    """Options for a LabelledEnum, labels translated when the form is rendered."""
-    return lambda: [SelectChoice(member.value, member.label) for member in enum_class]
 
 
 def _strip(value):

@@ -7,9 +7,10 @@ from ..accounts.access import organiser_required, wants_json
 from ..db_types import parse_page
 from ..errors import DomainError, attach_error
 from ..extensions import db
+from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
-from ..unit_of_work import discard_changes
 from . import services
+from .pages import event_or_404
 from .forms import AgendaItemForm, EventForm, SpeakerForm
 from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, HostEvent, Speaker
 
@@ -20,13 +21,6 @@ bp = Blueprint("manage", __name__, url_prefix="/gestione")
 @organiser_required
 def require_organiser():
     """Every route here is for organisers and admins only, including ones added later."""
-
-
-def get_or_404(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 # ---- events -------------------------------------------------------------------------------
@@ -120,13 +114,6 @@ def edit_event(event_id):
     return render_template("manage/event_form.html", form=form, event=event), 422 if form.errors or form.form_errors else 200
 
 
-def event_or_404(event_id):
-    event = services.get_event(event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/eventi/<int:event_id>")
 def event(event_id):
     event = event_or_404(event_id)
@@ -150,20 +137,6 @@ STATUS_CHANGES = {
     "unpublish": (services.unpublish_event, _l("Evento riportato in bozza: non è più visibile al pubblico.")),
     "cancel": (services.cancel_event, _l("Evento annullato.")),
 }
-
-
-def apply_change(changes, action, event, *args):
-    """Run the service named by `action` in `changes` ({action: (service, message)}) on the
-    event and flash how it went; an unknown action is a 404."""
-    if action not in changes:
-        abort(404)
-    change, message = changes[action]
-    try:
-        change(event, *args)
-        flash(str(message), "success")
-    except DomainError as error:
-        discard_changes()
-        flash(error.message, "error")
 
 
 @bp.route("/eventi/<int:event_id>/stato/<action>", methods=["POST"])

@@ -4,9 +4,8 @@ from flask import Blueprint, abort, render_template, request
 from ..db_types import parse_id, parse_page
 from ..extensions import db
 from ..programme.models import Phase, Programme
-from ..registration.services import registration_state
 from .models import EventKind
-from .services import get_event, public_events_query
+from .services import get_event, public_events_query, registration_state
 
 bp = Blueprint("public", __name__)
 

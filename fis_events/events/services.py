@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -63,6 +63,23 @@ capacity_raised = Namespace().signal("capacity-raised")
 def _raised(old, new):
     """More seats than before (no limit counts as infinitely many)."""
     return old is not None and (new is None or new > old)
+
+
+def registration_closes_at(event):
+    """Registration closes when the organiser said, or when the event starts."""
+    return event.registration_closes_at or event.starts_at
+
+
+def registration_state(event, now=None):
+    """'open', or why not: 'not_published', 'not_yet', 'closed'."""
+    now = now or utcnow()
+    if event.status is not EventStatus.PUBLISHED:
+        return "not_published"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet"
+    if now >= registration_closes_at(event):
+        return "closed"
+    return "open"
 
 
 def create_event(**fields):

@@ -1,4 +1,4 @@
-"""`flask outbox send|status` and `flask reminders send`; `register(app)` wires them in.
+"""`flask outbox send|status`; `register(app)` wires them in.
 
 Production runs the sender as its own long-lived process, `flask outbox send --loop`, and
 `flask reminders send` every hour (cron, systemd timer). In development OUTBOX_SEND_IN_PROCESS=1
@@ -13,13 +13,11 @@ from flask import current_app
 
 from ..extensions import db
 from ..unit_of_work import CommandGroup
-from .reminders import send_reminders
 from .sender import send_due, start_sender_thread, status_counts
 
 log = logging.getLogger(__name__)
 
 outbox_cli = CommandGroup("outbox", help="The e-mail outbox: deliver it, see how it stands.")
-reminders_cli = CommandGroup("reminders", help="Scheduled e-mails.")
 
 
 @outbox_cli.command("send", own_transactions=True)
@@ -85,13 +83,6 @@ def status_command():
         click.echo(f"{status:<8} {count}")
 
 
-@reminders_cli.command("send")
-def reminders_send_command():
-    """Queue the reminders for tomorrow's events (Europe/Rome); safe to run every hour."""
-    queued = send_reminders()
-    click.echo(f"reminders queued: {queued}")
-
-
 def register(app):
     """Add the CLI groups; with OUTBOX_SEND_IN_PROCESS, send the outbox from a thread of the web
     process, started with the first request (so `flask db upgrade` and other commands, and the
@@ -100,7 +91,6 @@ def register(app):
         return  # registered already
     app.extensions["notify"] = True
     app.cli.add_command(outbox_cli)
-    app.cli.add_command(reminders_cli)
     if not app.config.get("OUTBOX_SEND_IN_PROCESS"):
         return
     lock = threading.Lock()

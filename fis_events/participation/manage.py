@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..accounts.access import organiser_required
 from ..accounts.models import Role
 from ..errors import DomainError, attach_error
-from ..events.manage import apply_change, get_or_404
+from ..pages import apply_change, get_or_404
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import ROME

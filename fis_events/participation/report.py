@@ -22,7 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..registration.models import AttendanceMode, Person, Registration

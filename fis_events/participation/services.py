@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, make_transient_to_detached, selectinload
 
 from ..accounts.models import Role
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..accounts.access import organiser_required
 from ..db_types import parse_page
 from ..errors import DomainError, attach_error
-from ..events.manage import get_or_404
+from ..pages import get_or_404
 from ..extensions import db
 from ..unit_of_work import discard_changes
 from . import services

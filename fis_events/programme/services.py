@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, long_date

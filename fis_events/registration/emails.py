@@ -28,7 +28,7 @@ def event_language(event):
 def registration_links(registration):
     return {
         "manage_url": url_for("registration.manage", token=registration.manage_token, _external=True),
-        "join_url": url_for("registration.join", token=registration.join_token, _external=True),
+        "join_url": url_for("participation.join", token=registration.join_token, _external=True),
         "event_url": url_for("public.event", event_id=registration.event_id, _external=True),
     }
 

@@ -3,34 +3,26 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..events.forms import enum_options
-from ..forms import Form
+from ..forms import REQUIRED, Form, enum_options, single_spaced
 from ..programme.models import OrganisationKind
 
-REQUIRED = _l("Campo obbligatorio.")
-
-
-def _strip(value):
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
 class RegistrationForm(Form):
-    first_name = StringField(_l("Nome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
+    first_name = StringField(_l("Nome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
                              render_kw={"autocomplete": "given-name"})
-    last_name = StringField(_l("Cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=100)],
+    last_name = StringField(_l("Cognome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
                             render_kw={"autocomplete": "family-name"})
-    email = EmailField(_l("E-mail"), filters=[_strip],
+    email = EmailField(_l("E-mail"), filters=[single_spaced],
                        validators=[DataRequired(REQUIRED), Length(max=254),
                                    Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
                        render_kw={"autocomplete": "email"})
-    organisation = StringField(_l("Ente o organizzazione"), filters=[_strip],
+    organisation = StringField(_l("Ente o organizzazione"), filters=[single_spaced],
                                validators=[DataRequired(REQUIRED), Length(max=200)],
                                render_kw={"autocomplete": "organization", "list": "known-organisations"})
     organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
                                     description=_l("Serve solo se il tuo ente non è nell'elenco."))
-    role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)],
+    role = StringField(_l("Ruolo"), filters=[single_spaced], validators=[Length(max=200)],
                        render_kw={"autocomplete": "organization-title"})
-    municipality = StringField(_l("Comune di riferimento (se pertinente)"), filters=[_strip],
+    municipality = StringField(_l("Comune di riferimento (se pertinente)"), filters=[single_spaced],
                                validators=[Length(max=100)], render_kw={"autocomplete": "address-level2"})
     mode = RadioField(_l("Come parteciperai"), validators=[DataRequired(_l("Scegli come parteciperai."))])
     accessibility_needs = TextAreaField(
@@ -75,7 +67,7 @@ class InvitationForm(Form):
 
 
 class MessageForm(Form):
-    subject = StringField(_l("Oggetto"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    subject = StringField(_l("Oggetto"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField(_l("Testo del messaggio"), validators=[DataRequired(REQUIRED), Length(max=10000)],
                          render_kw={"rows": 6})
     include_waiting = BooleanField(_l("Anche alle persone in lista d'attesa"), default=True)

@@ -7,9 +7,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..accounts.access import organiser_required
-from ..audit.services import record
+from ..audit_record import record
 from ..errors import DomainError, attach_error
-from ..events.manage import event_or_404, get_or_404
+from ..events.pages import event_or_404
+from ..pages import get_or_404
 from ..extensions import db
 from ..programme.models import Organisation, OrganisationKind
 from ..unit_of_work import discard_changes
@@ -119,7 +120,7 @@ def invite(event_id):
 
 @bp.route("/eventi/<int:event_id>/messaggio", methods=["POST"])
 def message(event_id):
-    from ..notify.messages import message_registrants
+    from .messages import message_registrants
 
     event = event_or_404(event_id)
     form = MessageForm()

@@ -15,12 +15,12 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.locks import lock_event
-from ..events.services import capacity_raised
-from ..events.models import Event, EventStatus
+from ..events.services import capacity_raised, registration_state
+from ..events.models import Event
 from ..extensions import db
 from ..programme.models import Organisation
 from ..search import search_key
@@ -76,23 +76,6 @@ def offered_modes(event):
 
 def capacity(event, mode):
     return event.capacity_in_person if mode is AttendanceMode.IN_PERSON else event.capacity_remote
-
-
-def registration_closes_at(event):
-    """Registration closes when the organiser said, or when the event starts."""
-    return event.registration_closes_at or event.starts_at
-
-
-def registration_state(event, now=None):
-    """'open', or why not: 'not_published', 'not_yet', 'closed'."""
-    now = now or utcnow()
-    if event.status is not EventStatus.PUBLISHED:
-        return "not_published"
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return "not_yet"
-    if now >= registration_closes_at(event):
-        return "closed"
-    return "open"
 
 
 def seats_taken(event, mode):

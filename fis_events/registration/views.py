@@ -6,7 +6,6 @@ from ..errors import DomainError, attach_error
 from ..events.public import get_public_event
 from ..programme.services import find_or_create_organisation
 from ..extensions import db, limiter
-from ..participation.services import remote_join
 from ..programme.models import Organisation, OrganisationKind
 from ..unit_of_work import discard_changes
 from . import services
@@ -150,18 +149,3 @@ def qr(token, fmt):
     if fmt == "svg":
         return qr_svg(registration), 200, {"Content-Type": "image/svg+xml", "Cache-Control": "private, no-store"}
     abort(404)
-
-
-@bp.route("/j/<token>")
-@limiter.limit(link_limit)
-def join(token):
-    registration = services.by_join_token(token)
-    if registration is None:
-        abort(404, description="invalid_link")
-    outcome = remote_join(registration)
-    if outcome == "redirect":
-        return redirect(registration.event.remote_url)
-    return render_template("registration/join.html", registration=registration,
-                           event=registration.event, outcome=outcome), 403 if outcome == "not_entitled" else 200
-
-

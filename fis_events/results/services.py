@@ -25,7 +25,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, literal
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import parse_day, parse_id, utcnow
 from ..errors import DomainError
 from ..events.models import Event, EventKind, EventStatus, event_beneficiary

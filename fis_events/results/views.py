@@ -5,10 +5,10 @@ from flask_babel import ngettext
 
 from .. import spreadsheets
 from ..accounts.access import organiser_required
-from ..audit.services import record
+from ..audit_record import record
 from ..db_types import parse_page
 from ..errors import DomainError
-from ..events.manage import get_or_404
+from ..pages import get_or_404
 from ..events.models import EventKind
 from ..extensions import db
 from ..programme.models import OrganisationKind, Programme, ProgrammeStage

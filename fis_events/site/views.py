@@ -21,12 +21,12 @@ from flask import (
 
 from ..accounts.views import _safe_next
 from ..extensions import db
+from ..security import ASSET_ENDPOINTS
 
 bp = Blueprint("site", __name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 #: an asset whose URL carries its content's fingerprint (?v=) never changes: cache it a year
 VERSIONED_MAX_AGE = 365 * 24 * 3600
-ASSET_ENDPOINTS = ("static", "site.vendor")
 
 # Only these folders of node_modules are served, never the whole tree.
 VENDOR_DIRS = {

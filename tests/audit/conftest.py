@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from fis_events.accounts.models import User
-from fis_events.audit.models import AuditEntry
+from fis_events.audit_record import AuditEntry
 from fis_events.checkin import services as checkin
 from fis_events.events import services as events
 from fis_events.events.models import AgendaItemKind

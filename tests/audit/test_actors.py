@@ -4,7 +4,7 @@ out, personal data leaving the system), or deliberately not (door scans, public 
 import re
 from datetime import timedelta
 
-from fis_events.audit.models import ActorKind
+from fis_events.audit_record import ActorKind
 from fis_events.checkin import services as checkin
 from fis_events.db_types import utcnow
 from fis_events.events import services as events
@@ -113,7 +113,7 @@ def test_a_service_told_who_acts_names_them_outside_a_request(app, auth):
 
 
 def log_entries():
-    from fis_events.audit.models import AuditEntry
+    from fis_events.audit_record import AuditEntry
 
     return db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fis_events.audit.models import ActorKind
+from fis_events.audit_record import ActorKind
 from fis_events.audit.services import describe
 from fis_events.checkin import services as checkin
 from fis_events.i18n import ROME

@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from fis_events.audit import services as audit
-from fis_events.audit.models import AuditEntry
+from fis_events import audit_record as audit
+from fis_events.audit_record import AuditEntry
 from fis_events.checkin import services as checkin
 from fis_events.errors import DomainError
 from fis_events.events import services as events

@@ -3,7 +3,7 @@ import pytest
 
 from fis_events.errors import DomainError
 from fis_events.extensions import db
-from fis_events.notify.messages import message_registrants
+from fis_events.registration.messages import message_registrants
 from fis_events.notify.models import OutboxMessage
 from fis_events.notify.sender import send_due
 from fis_events.registration import services

@@ -6,10 +6,10 @@ from fis_events.db_types import utcnow
 from fis_events.events import services as events
 from fis_events.extensions import db
 from fis_events.i18n import ROME
-from fis_events.notify import reminders
-from fis_events.notify.cli import reminders_cli
+from fis_events.registration import reminders
+from fis_events.registration.cli import reminders_cli
 from fis_events.notify.models import OutboxMessage
-from fis_events.notify.reminders import send_reminders
+from fis_events.registration.reminders import send_reminders
 from fis_events.notify.services import compose
 from fis_events.notify.sender import send_due
 from fis_events.registration import services

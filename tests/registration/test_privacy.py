@@ -14,7 +14,8 @@ from fis_events.notify.models import OutboxMessage
 from fis_events.participation.models import AttendanceSource
 from fis_events.participation.services import record_attendance
 from fis_events.programme.models import Organisation, Programme
-from fis_events.registration import privacy, services
+from fis_events.privacy import services as privacy
+from fis_events.registration import services
 from fis_events.registration.models import AttendanceMode, Invitation, Person, Registration
 from fis_events.results.services import Scope, compute_totals
 

@@ -2,7 +2,8 @@
 import pytest
 
 from fis_events.extensions import db
-from fis_events.registration import privacy, services
+from fis_events.privacy import services as privacy
+from fis_events.registration import services
 from fis_events.registration.models import AttendanceMode, Registration
 from support import csrf_from
 

@@ -1,5 +1,5 @@
 """Erasing people (on request or at the end of retention) leaves every figure as it was."""
-from fis_events.registration import privacy
+from fis_events.privacy import services as privacy
 from fis_events.results import services
 from fis_events.results.services import Scope
 from results.test_totals import figures

@@ -186,7 +186,7 @@ ROUTES = {
     ("registration.cancel", "POST"): Route(  # the holder's own registration, made to be cancelled
         LINK, lambda w, s, r: {"token": w.token(r, fresh=s)}),
     ("registration.ics", "GET"): Route(LINK, token_args),
-    ("registration.join", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "join_token")}),
+    ("participation.join", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "join_token")}),
     ("registration.manage", "GET"): Route(LINK, token_args),
     ("registration.qr", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r), "fmt": "svg"}),
     ("registration.register", "GET"): Route(PUBLIC, event_args),

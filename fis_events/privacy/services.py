@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, union, update
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event
@@ -22,8 +22,8 @@ from ..notify.models import OutboxMessage
 from ..participation.models import Attendance
 from ..programme.models import Organisation
 from ..search import search_key
-from .models import Invitation, Person, Registration
-from .services import normalise_email
+from ..registration.models import Invitation, Person, Registration
+from ..registration.services import normalise_email
 
 ERASED_FIRST_NAME = "Partecipante"
 ERASED_LAST_NAME = "anonimizzato"

@@ -13,9 +13,9 @@ from ..db_types import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..i18n import ROME
-from ..registration.emails import queue_registration_email
-from ..registration.models import Person, Registration, RegistrationStatus
-from .models import OutboxMessage
+from ..notify.models import OutboxMessage
+from .emails import queue_registration_email
+from .models import Person, Registration, RegistrationStatus
 
 
 def reminder_key(registration_id):

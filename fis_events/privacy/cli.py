@@ -3,7 +3,7 @@ import click
 from flask import current_app
 
 from ..unit_of_work import CommandGroup
-from . import privacy
+from . import services as privacy
 
 people_cli = CommandGroup("people", help="Personal data: erasure and retention.")
 

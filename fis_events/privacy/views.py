@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from ..accounts.access import roles_required
 from ..accounts.models import Role
-from ..events.manage import get_or_404
-from . import privacy
-from .forms import CancelForm
-from .models import Person
+from ..pages import get_or_404
+from ..registration.forms import CancelForm
+from ..registration.models import Person
+from . import services as privacy
 
 bp = Blueprint("privacy", __name__, url_prefix="/gestione/persone")
 
@@ -23,7 +23,7 @@ def require_admin():
 @bp.route("")
 def people():
     query = (request.args.get("q") or "").strip()[:100]
-    return render_template("registration/people.html", query=query,
+    return render_template("privacy/people.html", query=query,
                            results=privacy.search_people(query) if query else [])
 
 
@@ -36,5 +36,5 @@ def erase(person_id):
         flash(_("Dati personali cancellati. Iscrizioni e presenze restano nei totali come righe "
                 "anonime."), "success")
         return redirect(url_for(".people"))
-    return render_template("registration/people_erase.html", person=person, form=form,
+    return render_template("privacy/people_erase.html", person=person, form=form,
                            back=url_for(".people", q=request.args.get("q") or None))

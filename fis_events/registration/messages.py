@@ -8,12 +8,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..audit import services as audit
+from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
-from ..registration.emails import event_language, registration_links
-from ..registration.models import Person, Registration, RegistrationStatus
-from .services import email_rendering, queue_email
+from ..notify.services import email_rendering, queue_email
+from .emails import event_language, registration_links
+from .models import Person, Registration, RegistrationStatus
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
