@@ -3,6 +3,7 @@ be atomic is one unit of work."""
 import ast
 import pathlib
 
+import pytest
 import sqlalchemy as sa
 
 from fis_events.extensions import db
@@ -53,3 +54,52 @@ def test_the_event_lock_is_the_first_write_of_a_registration(app_ctx, open_event
         sa.event.remove(db.engine, "before_cursor_execute", record)
     assert writes[0].startswith("UPDATE event SET id=event.id"), writes[:2]
     assert any(w.startswith("INSERT INTO organisation") for w in writes[1:])
+
+
+def injected_failure(*_args, **_kwargs):
+    raise RuntimeError("a failure injected between two steps of one change")
+
+
+def test_a_walk_in_failing_before_its_check_in_leaves_nothing(client, auth, today_event,
+                                                              monkeypatch):
+    """Person, organisation, registration, attendance and scan are one unit of work."""
+    from fis_events.checkin import services as checkin
+    from fis_events.participation.models import Attendance
+    from fis_events.programme.models import Organisation
+    from fis_events.registration.models import Person, Registration
+    from support import csrf_from
+
+    event = today_event()
+    auth.login()
+    token = csrf_from(client.get("/"))
+    monkeypatch.setattr(checkin, "manual_checkin", injected_failure)
+    with pytest.raises(RuntimeError):
+        client.post(f"/api/v1/events/{event.id}/checkin/walk-in", headers={"X-CSRFToken": token},
+                    json={"first_name": "Ada", "last_name": "Bianchi", "email": "ada@example.org",
+                          "mode": "in_person", "organisation": "Cooperativa Nuova"})
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Person.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+    assert db.session.scalar(db.select(Organisation.id).filter_by(name="Cooperativa Nuova")) is None
+
+
+def test_a_cancellation_failing_before_its_promotion_cancels_nothing(client, open_event, enrol,
+                                                                     monkeypatch):
+    """The cancellation and the promotion it allows are one unit of work: the seat is never
+    left empty with someone waiting for it."""
+    from fis_events.notify.models import OutboxMessage
+    from fis_events.registration.models import RegistrationStatus
+    from support import csrf_from
+
+    event = open_event(capacity_in_person=1)
+    leaving, waiting = enrol(event, "Anna", "Rossi"), enrol(event, "Bruno", "Verdi")
+    messages = db.session.scalar(db.select(db.func.count(OutboxMessage.id)))
+    manage = f"/iscrizione/{leaving.manage_token}"
+    token = csrf_from(client.get(manage))
+    monkeypatch.setattr(registrations, "_promote", injected_failure)
+    with pytest.raises(RuntimeError):
+        client.post(f"{manage}/annulla", data={"csrf_token": token})
+    db.session.expire_all()
+    assert (leaving.status, waiting.status) == (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == messages
