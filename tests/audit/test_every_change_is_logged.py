@@ -241,7 +241,7 @@ def test_every_post_route_has_a_scenario(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(SCENARIOS))
-def test_a_successful_change_is_logged_with_its_author(endpoint, scene, log, report_dir):
+def test_a_successful_change_is_logged_with_its_author(endpoint, scene, log):
     setup, make_request, actions = SCENARIOS[endpoint]
     if setup is not None:
         setup(scene)
@@ -257,12 +257,6 @@ def test_a_successful_change_is_logged_with_its_author(endpoint, scene, log, rep
     for row in describe(entries):  # a sentence with every name it needs
         assert row.who == "Admin (Amministratore)"
         assert "(eliminato)" not in row.what and "%" not in row.what, row.what
-
-
-@pytest.fixture
-def report_dir(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "ATTENDANCE_REPORT_DIR", str(tmp_path))
-    return tmp_path
 
 
 def test_the_other_status_changes_of_those_routes(scene, log):
