@@ -2,6 +2,7 @@
 and for the fault benches a private PostgreSQL cluster that they may stop and start."""
 import contextlib
 import http.client
+import logging
 import os
 import shutil
 import socket
@@ -133,7 +134,26 @@ def make_app():
         RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
         RATELIMIT_FORM = RATELIMIT_LINK = RATELIMIT_LOGIN = RATELIMIT_LOGIN_ACCOUNT = "1000000 per day"
 
+    if os.environ.get("BENCH_LOCK_LOG"):
+        record_lock_holds(os.environ["BENCH_LOCK_LOG"])
     return create_app(Config)
+
+
+def record_lock_holds(path):
+    """Every release of an event lock in this process, its hold time in ms, one line each in
+    `path` (appended: the workers share it)."""
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(held_ms)s"))
+    handler.addFilter(lambda record: hasattr(record, "held_ms"))
+    logger = logging.getLogger("fis_events.events.locks")
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.addHandler(handler)
+
+
+def lock_holds(path):
+    """The hold times (ms) record_lock_holds wrote."""
+    return [float(line) for line in Path(path).read_text().split()]
 
 
 def timed(client, url):

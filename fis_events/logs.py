@@ -43,7 +43,7 @@ def scrub(text):
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, request fields."""
 
-    FIELDS = ("method", "path", "status", "duration_ms")
+    FIELDS = ("method", "path", "status", "duration_ms", "event_ids", "held_ms")
 
     def format(self, record):
         entry = {

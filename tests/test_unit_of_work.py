@@ -103,3 +103,21 @@ def test_a_cancellation_failing_before_its_promotion_cancels_nothing(client, ope
     db.session.expire_all()
     assert (leaving.status, waiting.status) == (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == messages
+
+
+def test_each_release_of_the_event_lock_is_logged_with_its_hold(app_ctx, open_event, caplog):
+    """How long a change held the event's lock is what bench/registration.py reports and what
+    an operator sees when one held it long (a WARNING above LONG_HOLD_MS)."""
+    from fis_events.events import locks
+
+    event = open_event()
+    with caplog.at_level("DEBUG", logger=locks.log.name):
+        with unit_of_work():
+            registrations.register(event, email="anna@example.org", first_name="Anna",
+                                   last_name="Rossi", mode=AttendanceMode.IN_PERSON)
+        with unit_of_work():
+            pass  # no lock taken, nothing logged
+    releases = [r for r in caplog.records if r.name == locks.log.name]
+    assert len(releases) == 1
+    assert releases[0].event_ids == [event.id] and releases[0].held_ms >= 0
+    assert releases[0].levelname == "DEBUG"

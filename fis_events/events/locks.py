@@ -1,11 +1,19 @@
 """The event's lock: what every change that takes or frees a seat holds while it decides."""
-from sqlalchemy import event, update
+import logging
+import time
+
+from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import Event
 
 _HELD = "fis_locked_events"
+_TAKEN_AT = "fis_lock_taken_at"
+#: every release at DEBUG (what bench/registration.py reads), a long hold as a WARNING: every
+#: registration for that event waited for it
+log = logging.getLogger(__name__)
+LONG_HOLD_MS = 250
 
 
 def lock_event(event_id):
@@ -25,13 +33,26 @@ def lock_event(event_id):
         session.execute(update(Event).where(Event.id == event_id).values(id=Event.id),
                         execution_options={"synchronize_session": False})
     held.add(event_id)
+    session.info.setdefault(_TAKEN_AT, time.perf_counter())
     for row in list(session.identity_map.values()):
         if row not in session.dirty:
-            session.expire(row)
+            session.expire(row, _columns(row))
+
+
+def _columns(row):
+    """A row's own columns: what may have changed while waiting. Its collections stay loaded
+    (an event's agenda is not what the lock protects), so using the row again reads one row."""
+    return [attribute.key for attribute in inspect(row).mapper.column_attrs]
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_locks(session, transaction):
-    """Locks end with the transaction that took them."""
+    """Locks end with the transaction that took them (its commit or rollback done): how long
+    they were held is logged."""
     if transaction.parent is None:
-        session.info.pop(_HELD, None)
+        held, taken_at = session.info.pop(_HELD, None), session.info.pop(_TAKEN_AT, None)
+        if held:
+            held_ms = (time.perf_counter() - taken_at) * 1000
+            log.log(logging.WARNING if held_ms > LONG_HOLD_MS else logging.DEBUG,
+                    "event lock held %.2f ms", held_ms, extra={"event_ids": sorted(held),
+                                                              "held_ms": round(held_ms, 3)})

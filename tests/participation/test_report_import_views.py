@@ -19,6 +19,7 @@ from fis_events.i18n import ROME
 from fis_events.participation.models import Attendance, AttendanceSource, StagedReport
 from fis_events.participation import report as report_module
 from fis_events.participation.report import MAX_BYTES
+from fis_events.participation.services import record_attendance
 from fis_events.registration import services as registration
 from fis_events.registration.models import AttendanceMode
 
@@ -188,6 +189,31 @@ def test_confirm_records_the_attendance_and_deletes_the_upload(client, auth, sce
     assert staged() == []
     page = client.get(response.location).get_data(as_text=True)
     assert "Report importato: 2 nuove presenze registrate" in page
+
+
+def test_an_import_failing_halfway_records_nothing_and_keeps_the_upload(client, auth, scene,
+                                                                       monkeypatch):
+    """A report's attendances, its audit entry and the use of its upload are one unit of work:
+    a failure after the first attendance leaves no attendance and the upload still confirmable."""
+    event_id, data = scene
+    auth.login()
+    name = upload_name(upload(client, event_id, data))
+    recorded = []
+
+    def fail_on_the_second(*args, **kwargs):
+        if recorded:
+            raise RuntimeError("a failure injected between two attendances of one report")
+        recorded.append(record_attendance(*args, **kwargs))
+        return recorded[-1]
+
+    monkeypatch.setattr(report_module, "record_attendance", fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        confirm(client, event_id, name)
+    assert recorded and attendances() == []
+    assert [upload.token for upload in staged()] == [name]
+    monkeypatch.undo()
+    assert confirm(client, event_id, name).status_code == 302
+    assert len(attendances()) == 2
 
 
 def test_confirm_with_known_people(client, auth, scene):
