@@ -22,6 +22,8 @@ from .extensions import db
 ACTIONS = {
     "event.created": (_l("Evento creato"), _l("Ha creato l'evento «%(event)s»")),
     "event.updated": (_l("Evento modificato"), _l("Ha modificato l'evento «%(event)s»")),
+    "event.copied": (_l("Evento copiato"),
+                     _l("Ha creato «%(event)s» copiando un altro evento, con il suo programma")),
     "event.published": (_l("Evento pubblicato"), _l("Ha pubblicato l'evento «%(event)s»")),
     "event.unpublished": (_l("Evento riportato in bozza"),
                           _l("Ha riportato in bozza l'evento «%(event)s»")),

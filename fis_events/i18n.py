@@ -36,6 +36,16 @@ def to_rome(value):
     return value.astimezone(ROME)
 
 
+def moved_with(moment, old_start, new_start):
+    """`moment` moved as an event moved from `old_start` to `new_start`, on Rome's clock: an
+    item at 15.30 stays at 15.30 when its event moves across a change of daylight saving time
+    (a plain timedelta in UTC would put it at 14.30)."""
+    if moment is None:
+        return None
+    shift = to_rome(new_start).replace(tzinfo=None) - to_rome(old_start).replace(tzinfo=None)
+    return (to_rome(moment).replace(tzinfo=None) + shift).replace(tzinfo=ROME).astimezone(moment.tzinfo)
+
+
 def long_date(value):
     """'martedì 24 ottobre 2023' for a date or an aware datetime."""
     if value is None:

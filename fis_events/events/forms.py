@@ -84,14 +84,22 @@ class EventForm(Form):
                            choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")])
     beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=row_id, validate_choice=False)
 
-    def set_choices(self, host_events, programmes, organisations):
+    def set_choices(self, host_events, programmes, organisations=()):
         self.host_event.choices = [SelectChoice(None, _l("Nessuno"))] + [
             SelectChoice(h.id, f"{h.title}, {h.city or ''} ({h.starts_on:%d/%m/%Y})") for h in host_events]
         self.programme.choices = [SelectChoice(None, _l("Nessuno"))] + [
             SelectChoice(p.id, p.name) for p in programmes]
         self.phase.choices = [SelectChoice(None, _l("In base alla data"))] + [
             SelectChoice(ph.id, ph.name, optgroup=p.name) for p in programmes for ph in p.phases]
-        self.beneficiaries.choices = [SelectChoice(o.id, o.name) for o in organisations]
+        if "beneficiaries" in self:
+            self.beneficiaries.choices = [SelectChoice(o.id, o.name) for o in organisations]
+
+
+class CopyEventForm(EventForm):
+    """The event form pre-filled from another event: its registration window moves with the
+    dates chosen here, and its beneficiaries come along only when asked."""
+    registration_opens_at = registration_closes_at = beneficiaries = None
+    copy_beneficiaries = BooleanField(_l("Copia anche gli enti beneficiari"))
 
 
 class AgendaItemForm(Form):

@@ -1,4 +1,6 @@
 """Organiser pages: build events and agendas, preview, publish, unpublish, cancel."""
+from functools import partial
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,9 +11,9 @@ from ..errors import DomainError, attach_error
 from ..extensions import db
 from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
-from . import services
+from . import copying, services
 from .pages import event_or_404
-from .forms import AgendaItemForm, EventForm, SpeakerForm
+from .forms import AgendaItemForm, CopyEventForm, EventForm, SpeakerForm
 from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, HostEvent, Speaker
 
 bp = Blueprint("manage", __name__, url_prefix="/gestione")
@@ -33,38 +35,41 @@ def index():
     return render_template("manage/index.html", events=events)
 
 
-def event_form(event=None):
-    form = EventForm(obj=None)
+def event_form(event=None, form_class=EventForm):
+    """The event form, pre-filled from `event` on a GET (to edit it, or to copy it)."""
+    form = form_class(obj=None)
     form.set_choices(
         db.session.scalars(db.select(HostEvent).order_by(HostEvent.starts_on.desc())).all(),
         db.session.scalars(db.select(Programme).order_by(Programme.name)).all(),
-        db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all(),
+        db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+        if "beneficiaries" in form else (),
     )
     if event is not None and request.method == "GET":
         for name in ("title", "description", "starts_at", "ends_at", "venue", "address", "city",
                      "offers_in_person", "offers_remote", "capacity_in_person", "capacity_remote",
                      "remote_url", "registration_opens_at", "registration_closes_at",
                      "invitation_only"):
-            getattr(form, name).data = getattr(event, name)
+            if name in form:
+                getattr(form, name).data = getattr(event, name)
         form.kind.data = event.kind.value
         form.remote_platform.data = event.remote_platform or ""
         form.language.data = event.language or "it"
         form.host_event.data = event.host_event_id
         form.programme.data = event.programme_id
         form.phase.data = event.phase_id
-        form.beneficiaries.data = [o.id for o in event.beneficiaries]
+        if "beneficiaries" in form:
+            form.beneficiaries.data = [o.id for o in event.beneficiaries]
     return form
 
 
 def event_fields(form):
-    """Turn a valid form into the service's keyword arguments."""
+    """Turn a valid form into the service's keyword arguments (a copy's form has no
+    registration window nor beneficiaries: they come from the original)."""
     host = db.session.get(HostEvent, form.host_event.data) if form.host_event.data else None
     if form.host_title.data:
         host = services.find_or_create_host_event(
             form.host_title.data, form.host_city.data, form.host_starts_on.data, form.host_ends_on.data)
-    beneficiaries = db.session.scalars(
-        db.select(Organisation).where(Organisation.id.in_(form.beneficiaries.data or []))).all()
-    return dict(
+    fields = dict(
         title=form.title.data, kind=EventKind(form.kind.data), description=form.description.data or "",
         starts_at=form.starts_at.data, ends_at=form.ends_at.data, venue=form.venue.data or None,
         address=form.address.data or None, city=form.city.data or None, host_event=host,
@@ -73,22 +78,26 @@ def event_fields(form):
         phase=db.session.get(Phase, form.phase.data) if form.phase.data else None,
         offers_in_person=form.offers_in_person.data, offers_remote=form.offers_remote.data,
         capacity_in_person=form.capacity_in_person.data, capacity_remote=form.capacity_remote.data,
-        registration_opens_at=form.registration_opens_at.data,
-        registration_closes_at=form.registration_closes_at.data,
-        invitation_only=form.invitation_only.data, beneficiaries=list(beneficiaries),
-        language=form.language.data,
+        invitation_only=form.invitation_only.data, language=form.language.data,
     )
+    for name in copying.MOVED_WITH_THE_EVENT:
+        if name in form:
+            fields[name] = form[name].data
+    if "beneficiaries" in form:
+        fields["beneficiaries"] = db.session.scalars(
+            db.select(Organisation).where(Organisation.id.in_(form.beneficiaries.data or []))).all()
+    return fields
 
 
-def save_event_form(form, event):
-    """Validate and save; on refusal roll back so nothing typed is half-written."""
+def save_event_form(form, event, save=None):
+    """Validate and save (by default: create, or change `event`); on refusal the boundary
+    rolls back, so nothing typed is half-written."""
     if not form.validate_on_submit():
         return None
+    if save is None:
+        save = services.create_event if event is None else partial(services.save_event, event)
     try:
-        fields = event_fields(form)
-        if event is None:
-            return services.create_event(**fields)
-        return services.save_event(event, **fields)
+        return save(**event_fields(form))
     except DomainError as error:
         attach_error(form, error)
         return None
@@ -112,6 +121,20 @@ def edit_event(event_id):
         flash(_("Modifiche salvate."), "success")
         return redirect(url_for(".event", event_id=event.id))
     return render_template("manage/event_form.html", form=form, event=event), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/eventi/<int:event_id>/copia", methods=["GET", "POST"])
+def copy_event(event_id):
+    source = event_or_404(event_id)
+    form = event_form(source, CopyEventForm)
+    copy = save_event_form(form, None, partial(copying.copy_event, source,
+                                               with_beneficiaries=form.copy_beneficiaries.data))
+    if copy is not None:
+        flash(_("Copia creata come bozza, con il suo programma: controllala prima di pubblicarla."),
+              "success")
+        return redirect(url_for(".event", event_id=copy.id))
+    return render_template("manage/event_form.html", form=form, event=None, copy_of=source), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/eventi/<int:event_id>")

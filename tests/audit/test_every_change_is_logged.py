@@ -59,6 +59,11 @@ def _(s):
     return post(s, f"/gestione/eventi/{s.event.id}/modifica", **event_form(s))
 
 
+@scenario("manage.copy_event", "event.created", "event.copied")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/copia", **event_form(s))
+
+
 @scenario("manage.change_status", "event.cancelled")
 def _(s):
     return post(s, f"/gestione/eventi/{s.event.id}/stato/cancel")

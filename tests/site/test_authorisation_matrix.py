@@ -142,6 +142,8 @@ ROUTES = {
     ("manage.change_status", "POST"): Route(  # already published: stays so
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "action": "publish"}),
     ("manage.delete_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": w.fresh_item(s)}),
+    ("manage.copy_event", "GET"): Route(ORGANISERS, event_args),
+    ("manage.copy_event", "POST"): Route(ORGANISERS, event_args),
     ("manage.edit_event", "GET"): Route(ORGANISERS, event_args),
     ("manage.edit_event", "POST"): Route(ORGANISERS, event_args),
     ("manage.edit_item", "GET"): Route(ORGANISERS, lambda w, s, r: {"item_id": s.item_id}),
