@@ -1,5 +1,5 @@
 """Locale choice and the Italian way of writing dates and times."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -36,14 +36,24 @@ def to_rome(value):
     return value.astimezone(ROME)
 
 
-def moved_with(moment, old_start, new_start):
-    """`moment` moved as an event moved from `old_start` to `new_start`, on Rome's clock: an
-    item at 15.30 stays at 15.30 when its event moves across a change of daylight saving time
-    (a plain timedelta in UTC would put it at 14.30)."""
+def clock_minutes(moment, start):
+    """Minutes from `start` to `moment` on Rome's clock (None for no moment): how a copy or a
+    template keeps an agenda, so that an item at 15.30 stays at 15.30 in an event moved across
+    a change of daylight saving time (a plain shift in UTC would put it at 14.30)."""
     if moment is None:
         return None
-    shift = to_rome(new_start).replace(tzinfo=None) - to_rome(old_start).replace(tzinfo=None)
-    return (to_rome(moment).replace(tzinfo=None) + shift).replace(tzinfo=ROME).astimezone(moment.tzinfo)
+    return round((_wall_clock(moment) - _wall_clock(start)).total_seconds() / 60)
+
+
+def after_clock_minutes(start, minutes):
+    """The moment `minutes` after `start` on Rome's clock; None for None."""
+    if minutes is None:
+        return None
+    return (_wall_clock(start) + timedelta(minutes=minutes)).replace(tzinfo=ROME).astimezone(start.tzinfo)
+
+
+def _wall_clock(moment):
+    return to_rome(moment).replace(tzinfo=None)
 
 
 def long_date(value):

@@ -115,7 +115,7 @@ class LogRow:
 #: what each kind of target is called in the sentences
 TARGET_PLACEHOLDERS = {"registration": "person", "person": "person", "agenda_item": "item",
                        "speaker": "speaker", "organisation": "organisation", "user": "user",
-                       "checkin_device": "device"}
+                       "checkin_device": "device", "event_template": "template"}
 
 
 def describe(entries):
@@ -142,7 +142,7 @@ def describe(entries):
 def _names(entries):
     """{kind of row: {id: name}} for everything the entries mention."""
     from ..checkin.models import CheckinDevice
-    from ..events.models import AgendaItem, Event, Speaker
+    from ..events.models import AgendaItem, Event, EventTemplate, Speaker
     from ..programme.models import Organisation
     from ..registration.models import Person, Registration
 
@@ -175,6 +175,8 @@ def _names(entries):
                    for row in load("person", Person, Person.id, Person.first_name, Person.last_name)},
         "agenda_item": dict(load("agenda_item", AgendaItem, AgendaItem.id, AgendaItem.title)),
         "speaker": dict(load("speaker", Speaker, Speaker.id, Speaker.name)),
+        "event_template": dict(load("event_template", EventTemplate, EventTemplate.id,
+                                    EventTemplate.name)),
         "organisation": dict(load("organisation", Organisation, Organisation.id, Organisation.name)),
         "user": {user_id: row.name for user_id, row in users.items()},
         "users": users,

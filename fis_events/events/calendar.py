@@ -11,9 +11,9 @@ from .services import agenda_lines, public_events
 PRODID = "-//Formez//fis-events//IT"
 TIMEZONE = "Europe/Rome"
 
-def feed_events(programme=None):
+def feed_events(programme=None, series=None):
     """Every public event, past ones included, so subscribers keep their history."""
-    return public_events("all", programme=programme, with_agenda=True)
+    return public_events("all", programme=programme, series=series, with_agenda=True)
 
 
 def uid_domain():

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..programme.models import Programme
 from .calendar import build_calendar, feed_events
+from .models import EventSeries
 from .public import get_public_event
 
 bp = Blueprint("calendar", __name__)
@@ -30,6 +31,15 @@ def programme_feed(code):
         abort(404)
     name = _("Eventi %(programme)s", programme=programme.name)
     return ics_response(build_calendar(feed_events(programme), name, f"programme-{code}"))
+
+
+@bp.route("/serie/<int:series_id>/calendario.ics")
+def series_feed(series_id):
+    """A series' meetings, the public ones (a cancelled meeting as cancelled), to subscribe to."""
+    series = db.session.get(EventSeries, series_id)
+    if series is None:
+        abort(404)
+    return ics_response(build_calendar(feed_events(series=series), series.title, f"series-{series.id}"))
 
 
 @bp.route("/eventi/<int:event_id>/calendario.ics")

@@ -2,13 +2,15 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, SelectChoice,
-                     SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField,
+                     SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
+                     TimeField, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import REQUIRED, Form, enum_options, optional_row_id, row_id
 from ..i18n import ROME
 from .models import AgendaItemKind, EventKind
+from .series import week_of_month_names, weekday_names
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 PLATFORMS = [("", "—")] + [(p, p) for p in ("Zoom", "Microsoft Teams", "Webex", "Jitsi", "Google Meet")] \
@@ -100,6 +102,42 @@ class CopyEventForm(EventForm):
     dates chosen here, and its beneficiaries come along only when asked."""
     registration_opens_at = registration_closes_at = beneficiaries = None
     copy_beneficiaries = BooleanField(_l("Copia anche gli enti beneficiari"))
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as tick boxes (days of the week), rendered by the `choices` macro."""
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _weekdays():
+    return [SelectChoice(number, name) for number, name in enumerate(weekday_names())]
+
+
+def _weeks_of_month():
+    return [SelectChoice(number, name) for number, name in week_of_month_names().items()]
+
+
+class SeriesForm(Form):
+    """A series made from an event: the rule, how it ends, the meetings' titles. "Mostra le
+    date" previews; "Crea la serie" (shown with the preview) creates."""
+    title = StringField(_l("Nome della serie"), filters=[_strip], validators=[Length(max=300)])
+    title_pattern = StringField(_l("Titolo degli incontri"), filters=[_strip],
+                                validators=[DataRequired(REQUIRED), Length(max=300)])
+    frequency = RadioField(_l("Si ripete"), default="monthly", choices=[
+        SelectChoice("monthly", _l("Ogni mese, in un giorno della settimana scelto")),
+        SelectChoice("weekly", _l("Ogni settimana, o ogni alcune settimane, nei giorni scelti"))])
+    interval = IntegerField(_l("Ogni quanti mesi o settimane"), default=1,
+                            validators=[DataRequired(REQUIRED), NumberRange(min=1, max=12)])
+    week_of_month = SelectField(_l("Settimana del mese"), coerce=int, choices=_weeks_of_month)
+    weekday = SelectField(_l("Giorno (serie mensile)"), coerce=int, choices=_weekdays)
+    weekdays = CheckboxesField(_l("Giorni (serie settimanale)"), coerce=int, choices=_weekdays)
+    ends = RadioField(_l("Fine della serie"), default="count", choices=[
+        SelectChoice("count", _l("Dopo un numero di incontri")),
+        SelectChoice("until", _l("In una data"))])
+    count = IntegerField(_l("Numero di incontri (compreso il primo)"), validators=[Optional()])
+    until = DateField(_l("Ultimo giorno possibile"), validators=[Optional()])
+    skip_holidays = BooleanField(_l("Salta le festività nazionali"), default=True)
 
 
 class AgendaItemForm(Form):

@@ -2,6 +2,7 @@
 from functools import partial
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -9,12 +10,15 @@ from ..accounts.access import organiser_required, wants_json
 from ..db_types import parse_page
 from ..errors import DomainError, attach_error
 from ..extensions import db
+from ..i18n import to_rome
 from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
-from . import copying, services
+from . import copying, series, services
 from .pages import event_or_404
-from .forms import AgendaItemForm, CopyEventForm, EventForm, SpeakerForm
-from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, HostEvent, Speaker
+from .forms import AgendaItemForm, CopyEventForm, EventForm, SeriesForm, SpeakerForm
+from .recurrence import Frequency, Rule
+from .models import (AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, EventSeries,
+                     HostEvent, Speaker)
 
 bp = Blueprint("manage", __name__, url_prefix="/gestione")
 
@@ -80,7 +84,7 @@ def event_fields(form):
         capacity_in_person=form.capacity_in_person.data, capacity_remote=form.capacity_remote.data,
         invitation_only=form.invitation_only.data, language=form.language.data,
     )
-    for name in copying.MOVED_WITH_THE_EVENT:
+    for name in copying.WINDOW:
         if name in form:
             fields[name] = form[name].data
     if "beneficiaries" in form:
@@ -135,6 +139,57 @@ def copy_event(event_id):
         return redirect(url_for(".event", event_id=copy.id))
     return render_template("manage/event_form.html", form=form, event=None, copy_of=source), \
         422 if form.errors or form.form_errors else 200
+
+
+def series_rule(form):
+    """The recurrence the series form describes."""
+    frequency = Frequency(form.frequency.data)
+    monthly = frequency is Frequency.MONTHLY
+    return Rule(frequency, (form.weekday.data,) if monthly else tuple(form.weekdays.data or ()),
+                form.interval.data or 1, form.week_of_month.data if monthly else None,
+                until=form.until.data if form.ends.data == "until" else None,
+                count=form.count.data if form.ends.data == "count" else None,
+                skip_holidays=form.skip_holidays.data)
+
+
+def series_form(origin):
+    """The series form; on a GET, a monthly rule on the event's own weekday and week."""
+    form = SeriesForm()
+    if request.method == "GET":
+        start = to_rome(origin.starts_at)
+        form.title.data, form.title_pattern.data = origin.title, f"{origin.title} n. {{n}}"
+        form.weekday.data, form.weekdays.data = start.weekday(), [start.weekday()]
+        form.week_of_month.data = min((start.day - 1) // 7 + 1, 4)
+        form.count.data = 6
+    return form
+
+
+@bp.route("/eventi/<int:event_id>/serie", methods=["GET", "POST"])
+def new_series(event_id):
+    origin = event_or_404(event_id)
+    form, plan = series_form(origin), None
+    if form.validate_on_submit():
+        arguments = (origin, series_rule(form), form.title_pattern.data)
+        language = str(get_locale())
+        try:
+            if "create" in request.form:
+                created = series.create_series(*arguments, title=form.title.data, language=language)
+                flash(ngettext("Serie creata: %(num)d incontro in più.",
+                               "Serie creata: %(num)d incontri in più.", len(created.events) - 1),
+                      "success")
+                return redirect(url_for(".series_page", series_id=created.id))
+            plan = series.plan_series(*arguments, language=language)
+        except DomainError as error:
+            attach_error(form, error)
+    return render_template("manage/series_form.html", form=form, origin=origin, plan=plan), \
+        422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/serie/<int:series_id>")
+def series_page(series_id):
+    found = get_or_404(EventSeries, series_id)
+    return render_template("manage/series.html", series=found,
+                           rule=series.describe_rule(series.rule_of(found)))
 
 
 @bp.route("/eventi/<int:event_id>")

@@ -94,6 +94,7 @@ class Event(db.Model):
                            name="capacity_remote_positive"),
         # a programme's events newest first: the results' event table
         db.Index("ix_event_programme_id_starts_at", "programme_id", "starts_at"),
+        db.UniqueConstraint("series_id", "series_number", name="uq_event_series_number"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -129,10 +130,14 @@ class Event(db.Model):
     held_at = db.Column(UTCDateTime)
     #: iCalendar SEQUENCE: raised on every change so calendar clients update
     sequence = db.Column(db.Integer, nullable=False, default=0)
+    #: the series it is a meeting of, and which one (1 = the event the series was made from)
+    series_id = db.Column(db.ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
+    series_number = db.Column(db.Integer)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     host_event = db.relationship("HostEvent")
+    series = db.relationship("EventSeries", back_populates="events")
     programme = db.relationship("Programme")
     phase = db.relationship("Phase")
     beneficiaries = db.relationship(
@@ -167,6 +172,52 @@ class Event(db.Model):
 
     def __str__(self):
         return self.title
+
+
+class EventSeries(db.Model):
+    """Meetings repeated on a rule ("ogni mese, il secondo martedì"): each one an event of its
+    own, with its own registrations; the rule is kept to describe the series."""
+
+    __tablename__ = "event_series"
+    __table_args__ = (
+        db.CheckConstraint("interval >= 1", name="interval_positive"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(300), nullable=False)
+    #: the meetings' titles: {n} their number, {data} their date
+    title_pattern = db.Column(db.String(300), nullable=False)
+    frequency = db.Column(db.String(10), nullable=False)
+    interval = db.Column(db.Integer, nullable=False, default=1)
+    #: 0 = Monday … 6 = Sunday, comma-separated
+    weekdays = db.Column(db.String(20), nullable=False)
+    #: 1 to 4, or -1 for the last (monthly series)
+    week_of_month = db.Column(db.Integer)
+    until = db.Column(db.Date)
+    count = db.Column(db.Integer)
+    skip_holidays = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    events = db.relationship("Event", back_populates="series", order_by="Event.series_number")
+
+    def __str__(self):
+        return self.title
+
+
+class EventTemplate(db.Model):
+    """An event's shape without dates or people, to start new events from: its fields, its
+    registration window and agenda as minutes from the start on Rome's clock."""
+
+    __tablename__ = "event_template"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False)
+    outline = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def __str__(self):
+        return self.name
 
 
 class AgendaItem(db.Model):

@@ -190,7 +190,7 @@ def public_events(*args, **kwargs):
 
 
 def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=None,
-                        with_agenda=False):
+                        series=None, with_agenda=False):
     """Published and cancelled events (never drafts): upcoming soonest first, past latest first,
     or all by start. The same selection feeds the public list, the API and the calendars."""
     if when not in WHEN:
@@ -211,6 +211,8 @@ def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=No
         query = query.where(Event.phase_id.in_(phase_ids))
     if programme is not None:
         query = query.where(Event.programme_id == programme.id)
+    if series is not None:
+        query = query.where(Event.series_id == series.id)
     return query
 
 

@@ -64,6 +64,15 @@ def _(s):
     return post(s, f"/gestione/eventi/{s.event.id}/copia", **event_form(s))
 
 
+@scenario("manage.new_series", "series.created", "event.created", "event.published")
+def _(s):
+    day = s.event.starts_at.astimezone(ROME)
+    return post(s, f"/gestione/eventi/{s.event.id}/serie", create="1", title="Incontri",
+                title_pattern="Incontro n. {n}", frequency="weekly", interval="1",
+                week_of_month="1", weekday="0", weekdays=str(day.weekday()), ends="count",
+                count="2", skip_holidays="")
+
+
 @scenario("manage.change_status", "event.cancelled")
 def _(s):
     return post(s, f"/gestione/eventi/{s.event.id}/stato/cancel")

@@ -36,7 +36,7 @@ from fis_events.checkin import services as checkin
 from fis_events.checkin.access import DEVICE_COOKIE
 from fis_events.db_types import utcnow
 from fis_events.events import services as events
-from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind
+from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventSeries
 from fis_events.extensions import db
 from fis_events.participation.models import Attendance, AttendanceSource
 from fis_events.participation.services import record_attendance
@@ -110,6 +110,7 @@ ROUTES = {
     ("calendar.event_ics", "GET"): Route(PUBLIC, event_args),
     ("calendar.feed", "GET"): Route(PUBLIC),
     ("calendar.programme_feed", "GET"): Route(PUBLIC, lambda w, s, r: {"code": w.programme_code}),
+    ("calendar.series_feed", "GET"): Route(PUBLIC, lambda w, s, r: {"series_id": w.series_id}),
     ("certificates.check", "GET"): Route(PUBLIC, lambda w, s, r: {"code": w.certificate_code}),
     ("certificates.download", "GET"): Route(LINK, token_args),
     ("certificates.verify", "GET"): Route(PUBLIC),
@@ -142,6 +143,9 @@ ROUTES = {
     ("manage.change_status", "POST"): Route(  # already published: stays so
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "action": "publish"}),
     ("manage.delete_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": w.fresh_item(s)}),
+    ("manage.new_series", "GET"): Route(ORGANISERS, event_args),
+    ("manage.new_series", "POST"): Route(ORGANISERS, event_args),
+    ("manage.series_page", "GET"): Route(ORGANISERS, lambda w, s, r: {"series_id": w.series_id}),
     ("manage.copy_event", "GET"): Route(ORGANISERS, event_args),
     ("manage.copy_event", "POST"): Route(ORGANISERS, event_args),
     ("manage.edit_event", "GET"): Route(ORGANISERS, event_args),
@@ -278,6 +282,7 @@ class World:
         self.tokens = {"manage_token": registration.manage_token, "qr_token": registration.qr_token,
                        "join_token": registration.join_token}
         self.unknown_token = registrations.new_token()
+        self.series_id = self._series(self.event("B"))
         self.pairing_code = checkin.create_pairing(self.event("A"))
         device, secret = checkin.pair_device(checkin.create_pairing(self.event("A")), "Porta 1")
         self.device_cookie = (DEVICE_COOKIE.format(event_id=device.event_id), f"{device.id}.{secret}")
@@ -297,6 +302,14 @@ class World:
         item = events.add_agenda_item(event, "Apertura dei lavori", AgendaItemKind.TALK)
         link = events.add_speaker(item, f"Relatrice {key}")
         return Scene(event.id, remote.id, remote.person_id, door.id, item.id, link.id)
+
+    def _series(self, event):
+        found = EventSeries(title="Incontri", title_pattern="Incontro n. {n}", frequency="monthly",
+                            weekdays="1", week_of_month=2, count=2)
+        event.series, event.series_number = found, 1
+        db.session.add(found)
+        db.session.flush()
+        return found.id
 
     def _register(self, event, mode):
         n = next(self.numbers)
