@@ -110,6 +110,17 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class TemplateEventForm(EventForm):
+    """The event form started from a template: dates to choose, the registration window placed
+    from them as the template keeps it."""
+    registration_opens_at = registration_closes_at = None
+
+
+class TemplateNameForm(Form):
+    name = StringField(_l("Nome del modello"), filters=[_strip],
+                       validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
 def _weekdays():
     return [SelectChoice(number, name) for number, name in enumerate(weekday_names())]
 

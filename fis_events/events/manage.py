@@ -15,10 +15,11 @@ from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
 from . import copying, series, services
 from .pages import event_or_404
-from .forms import AgendaItemForm, CopyEventForm, EventForm, SeriesForm, SpeakerForm
+from .forms import (AgendaItemForm, CopyEventForm, EventForm, SeriesForm, SpeakerForm,
+                    TemplateEventForm, TemplateNameForm)
 from .recurrence import Frequency, Rule
 from .models import (AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, EventSeries,
-                     HostEvent, Speaker)
+                     EventTemplate, HostEvent, Speaker)
 
 bp = Blueprint("manage", __name__, url_prefix="/gestione")
 
@@ -190,6 +191,59 @@ def series_page(series_id):
     found = get_or_404(EventSeries, series_id)
     return render_template("manage/series.html", series=found,
                            rule=series.describe_rule(series.rule_of(found)))
+
+
+# ---- templates ----------------------------------------------------------------------------
+
+@bp.route("/eventi/<int:event_id>/modello", methods=["POST"])
+def save_as_template(event_id):
+    template = copying.save_as_template(event_or_404(event_id))
+    flash(_("Modello «%(name)s» salvato: lo trovi tra i modelli, senza date né iscritti.",
+            name=template.name), "success")
+    return redirect(url_for(".templates"))
+
+
+@bp.route("/modelli")
+def templates(rename_form=None, renamed=None):
+    found = db.session.scalars(db.select(EventTemplate).order_by(EventTemplate.name)).all()
+    return render_template("manage/templates.html", templates=found,
+                           rename_form=rename_form or TemplateNameForm(formdata=None),
+                           renamed=renamed), 422 if renamed else 200
+
+
+@bp.route("/modelli/<int:template_id>/rinomina", methods=["POST"])
+def rename_template(template_id):
+    template = get_or_404(EventTemplate, template_id)
+    form = TemplateNameForm()
+    if form.validate_on_submit():
+        try:
+            copying.rename_template(template, form.name.data)
+            flash(_("Modello rinominato."), "success")
+            return redirect(url_for(".templates"))
+        except DomainError as error:
+            attach_error(form, error)
+    return templates(rename_form=form, renamed=template.id)
+
+
+@bp.route("/modelli/<int:template_id>/elimina", methods=["POST"])
+def delete_template(template_id):
+    template = get_or_404(EventTemplate, template_id)
+    name = template.name
+    copying.delete_template(template)
+    flash(_("Modello «%(name)s» eliminato. Gli eventi creati da esso restano.", name=name), "success")
+    return redirect(url_for(".templates"))
+
+
+@bp.route("/modelli/<int:template_id>/nuovo", methods=["GET", "POST"])
+def event_from_template(template_id):
+    template = get_or_404(EventTemplate, template_id)
+    form = event_form(copying.template_event(template), TemplateEventForm)
+    event = save_event_form(form, None, partial(copying.event_from_template, template))
+    if event is not None:
+        flash(_("Evento creato come bozza dal modello, con il suo programma."), "success")
+        return redirect(url_for(".event", event_id=event.id))
+    return render_template("manage/event_form.html", form=form, event=None, template=template), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/eventi/<int:event_id>")

@@ -8,6 +8,7 @@ import pytest
 from fis_events.audit_record import ActorKind
 from fis_events.audit.services import describe
 from fis_events.checkin import services as checkin
+from fis_events.events import copying
 from fis_events.i18n import ROME
 
 SAMPLES = Path(__file__).parent.parent / "participation" / "samples"
@@ -71,6 +72,30 @@ def _(s):
                 title_pattern="Incontro n. {n}", frequency="weekly", interval="1",
                 week_of_month="1", weekday="0", weekdays=str(day.weekday()), ends="count",
                 count="2", skip_holidays="")
+
+
+def with_template(s):
+    s.template = copying.save_as_template(s.event)
+
+
+@scenario("manage.save_as_template", "template.saved")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/modello")
+
+
+@scenario("manage.rename_template", "template.renamed", setup=with_template)
+def _(s):
+    return post(s, f"/gestione/modelli/{s.template.id}/rinomina", name="Incontro tipo")
+
+
+@scenario("manage.delete_template", "template.deleted", setup=with_template)
+def _(s):
+    return post(s, f"/gestione/modelli/{s.template.id}/elimina")
+
+
+@scenario("manage.event_from_template", "event.created", "template.used", setup=with_template)
+def _(s):
+    return post(s, f"/gestione/modelli/{s.template.id}/nuovo", **event_form(s))
 
 
 @scenario("manage.change_status", "event.cancelled")

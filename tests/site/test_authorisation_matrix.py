@@ -35,6 +35,7 @@ from fis_events.certificates.services import issue_certificate
 from fis_events.checkin import services as checkin
 from fis_events.checkin.access import DEVICE_COOKIE
 from fis_events.db_types import utcnow
+from fis_events.events import copying
 from fis_events.events import services as events
 from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventSeries
 from fis_events.extensions import db
@@ -143,6 +144,13 @@ ROUTES = {
     ("manage.change_status", "POST"): Route(  # already published: stays so
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "action": "publish"}),
     ("manage.delete_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": w.fresh_item(s)}),
+    ("manage.save_as_template", "POST"): Route(ORGANISERS, event_args),
+    ("manage.templates", "GET"): Route(ORGANISERS),
+    ("manage.rename_template", "POST"): Route(ORGANISERS, lambda w, s, r: {"template_id": w.template_id},
+                                              form={"name": "Incontro tipo"}),
+    ("manage.delete_template", "POST"): Route(ORGANISERS, lambda w, s, r: {"template_id": w.fresh_template(s)}),
+    ("manage.event_from_template", "GET"): Route(ORGANISERS, lambda w, s, r: {"template_id": w.template_id}),
+    ("manage.event_from_template", "POST"): Route(ORGANISERS, lambda w, s, r: {"template_id": w.template_id}),
     ("manage.new_series", "GET"): Route(ORGANISERS, event_args),
     ("manage.new_series", "POST"): Route(ORGANISERS, event_args),
     ("manage.series_page", "GET"): Route(ORGANISERS, lambda w, s, r: {"series_id": w.series_id}),
@@ -283,6 +291,7 @@ class World:
                        "join_token": registration.join_token}
         self.unknown_token = registrations.new_token()
         self.series_id = self._series(self.event("B"))
+        self.template_id = copying.save_as_template(self.event("A")).id
         self.pairing_code = checkin.create_pairing(self.event("A"))
         device, secret = checkin.pair_device(checkin.create_pairing(self.event("A")), "Porta 1")
         self.device_cookie = (DEVICE_COOKIE.format(event_id=device.event_id), f"{device.id}.{secret}")
@@ -379,6 +388,10 @@ class World:
         with self.app.test_request_context():
             item = db.session.get(AgendaItem, scene.item_id)
             return events.add_speaker(item, f"Relatore {next(self.numbers)}").id
+
+    def fresh_template(self, scene):
+        with self.app.test_request_context():
+            return copying.save_as_template(db.session.get(Event, scene.event_id), "Da togliere").id
 
     def fresh_device(self, scene):
         with self.app.test_request_context():
