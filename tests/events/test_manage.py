@@ -219,7 +219,9 @@ def test_preview_publish_unpublish_cancel(client, auth, make_event):
     assert client.get(f"/eventi/{event.id}").status_code == 200
     client.post(f"/gestione/eventi/{event.id}/stato/unpublish", data={"csrf_token": token})
     assert client.get(f"/eventi/{event.id}").status_code == 404
-    client.post(f"/gestione/eventi/{event.id}/stato/cancel", data={"csrf_token": token})
+    cancel_page = client.get(f"/gestione/eventi/{event.id}/annulla")
+    assert "nessuno riceverà un'e-mail" in cancel_page.get_data(as_text=True)
+    client.post(f"/gestione/eventi/{event.id}/annulla", data={"csrf_token": csrf_from(cancel_page)})
     page = client.get(f"/eventi/{event.id}").get_data(as_text=True)
     assert "Evento annullato." in page
     response = client.post(f"/gestione/eventi/{event.id}/stato/publish", data={"csrf_token": token},
