@@ -118,7 +118,8 @@ def _tell_participants(event, changes, note):
     """A participant-visible change: a new calendar revision, and notices to whoever it concerns
     (registration answers the signal, under this transaction)."""
     event.sequence, event.updated_at = event.sequence + 1, utcnow()
-    participants_affected.send(event, changes=changes, note=(note or "").strip() or None)
+    note = (note or "").replace("\r\n", "\n").strip() or None
+    participants_affected.send(event, changes=changes, note=note)
 
 
 def notice_audience(event, changes):
