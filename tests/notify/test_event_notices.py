@@ -21,6 +21,17 @@ IN_PERSON, REMOTE = AttendanceMode.IN_PERSON, AttendanceMode.REMOTE
 NOTE = "Ci spostiamo di un giorno: la sala è occupata.\nScusate il disagio."
 
 
+@pytest.fixture(autouse=True)
+def _vobject_forgets_our_timezones():
+    """vobject keeps, for the whole process, the first VTIMEZONE it reads for a TZID; ours span
+    only the years of their events, so a test reading another year afterwards would be misled."""
+    known = getattr(vobject.icalendar, "__tzidMap")
+    saved = dict(known)
+    yield
+    known.clear()
+    known.update(saved)
+
+
 def register(event, name, mode=IN_PERSON):
     registration, _outcome = services.register(
         event, email=f"{name}@example.org", first_name=name.title(), last_name="Rossi", mode=mode)
