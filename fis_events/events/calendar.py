@@ -46,9 +46,11 @@ def personal_calendar(event, calendar_key, *, attendee, sequence, cancelled=Fals
         vevent.add("ORGANIZER", f"mailto:{organiser_address}",
                    parameters={"CN": organiser_name or organiser_address})
         name, address = attendee
-        vevent.add("ATTENDEE", f"mailto:{address}", parameters={
-            "CN": name or address, "ROLE": "REQ-PARTICIPANT", "CUTYPE": "INDIVIDUAL",
-            "PARTSTAT": "DECLINED" if cancelled else "ACCEPTED", "RSVP": "FALSE"})
+        parameters = {"CN": name or address, "ROLE": "REQ-PARTICIPANT", "CUTYPE": "INDIVIDUAL",
+                      "RSVP": "FALSE"}
+        if method == "REQUEST":  # they registered: nothing to answer
+            parameters["PARTSTAT"] = "ACCEPTED"
+        vevent.add("ATTENDEE", f"mailto:{address}", parameters=parameters)
     return _calendar([event], [vevent], event.title, calendar_key, method)
 
 

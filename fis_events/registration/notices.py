@@ -112,19 +112,19 @@ def compose_notice(message):
 
 
 def change_lines(changes):
-    """The change in words, before and after: 'Inizio: era … ora …'."""
+    """The change in words, after and before: 'Inizio: … (prima: …)'."""
     lines = []
     for what, (before, after) in changes.items():
         if what in ("starts_at", "ends_at"):
             label = _("Inizio") if what == "starts_at" else _("Fine")
-            lines.append(_("%(what)s: era %(before)s, ora %(after)s", what=label,
+            lines.append(_("%(what)s: %(after)s (prima: %(before)s)", what=label,
                            before=long_datetime(datetime.fromisoformat(before)),
                            after=long_datetime(datetime.fromisoformat(after))))
         elif what == "place":
-            lines.append(_("Luogo: era %(before)s, ora %(after)s", before=before or _("non indicato"),
+            lines.append(_("Luogo: %(after)s (prima: %(before)s)", before=before or _("non indicato"),
                            after=after or _("non indicato")))
         elif what == "modes":
-            lines.append(_("Modalità di partecipazione: era %(before)s, ora %(after)s",
+            lines.append(_("Modalità di partecipazione: %(after)s (prima: %(before)s)",
                            before=_modes(before), after=_modes(after)))
         elif what == "remote_url":
             lines.append(_("Il collegamento per partecipare da remoto è cambiato: il tuo "

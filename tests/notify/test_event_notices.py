@@ -10,7 +10,7 @@ import vobject
 from fis_events.events import services as events
 from fis_events.events.models import Event
 from fis_events.extensions import db
-from fis_events.i18n import ROME
+from fis_events.i18n import ROME, long_datetime
 from fis_events.notify.models import OutboxMessage
 from fis_events.notify.sender import send_due
 from fis_events.registration import services
@@ -70,6 +70,8 @@ def check_both(message, method, status):
     assert other.vevent.uid.value == vevent["UID"]
     assert int(other.vevent.sequence.value) == vevent["SEQUENCE"]
     assert vevent["ORGANIZER"].startswith("mailto:") and vevent["ATTENDEE"] == f"mailto:{message['To']}"
+    if method == "REQUEST":
+        assert vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
     return vevent
 
 
@@ -135,7 +137,8 @@ def test_moving_an_event_asks_first_then_tells_who_is_registered(app, client, au
     anna = inbox["anna@example.org"][-2]
     assert anna["Subject"] == "Evento modificato: Laboratorio FIS"
     text = text_of(anna)
-    assert "Inizio: era " in text and ", ora " in text
+    before, after = (long_datetime(when) for when in (starts_at, starts_at + timedelta(days=1)))
+    assert f"- Inizio: {after} (prima: {before})" in text
     assert NOTE in text
     assert "Sala Blu" not in text and "Sala Rossa" in text
     assert "Scusate il disagio." in anna.get_body(("html",)).get_content()
