@@ -212,6 +212,7 @@ def test_cancelling_tells_confirmed_waiting_and_invited(app, client, auth, regis
         notice = inbox[address][-1]
         assert notice["Subject"] == "Evento annullato: Laboratorio FIS"
         assert "Rinviato a gennaio." in text_of(notice)
+        assert "cambiare modalità o annullare" not in text_of(notice)
         cancel = check_both(notice, "CANCEL", "CANCELLED")
         assert cancel["UID"] == confirmation["UID"]
         assert cancel["SEQUENCE"] > confirmation["SEQUENCE"]
