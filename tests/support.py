@@ -1,5 +1,6 @@
 """Helpers shared by tests (fixtures live in conftest.py)."""
 import re
+from html.parser import HTMLParser
 from datetime import datetime
 
 from flask import has_app_context
@@ -65,3 +66,60 @@ def commit_test_work():
     commit): it commits it before a request, a thread or a server has to see it."""
     if has_app_context():
         db.session.commit()
+
+
+class _FormValues(HTMLParser):
+    """What a browser would send back from each form of a page: inputs (ticked boxes only),
+    text areas and the selected options (the first one of a select without one)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.values, self.in_form = [], {}, False
+        self.textarea, self.select, self.first_option = None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form, self.values = True, {}
+        if not self.in_form or "name" not in attrs and tag != "option":
+            return
+        if tag == "input" and (attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs):
+            if attrs.get("type") != "submit":
+                self.values.setdefault(attrs["name"], []).append(attrs.get("value", "y"))
+        elif tag == "textarea":
+            self.textarea = attrs["name"]
+            self.values[self.textarea] = [""]
+        elif tag == "select":
+            self.select, self.first_option = attrs["name"], None if "multiple" in attrs else ""
+        elif tag == "option" and self.select:
+            if self.first_option == "":
+                self.first_option = attrs.get("value", "")
+            if "selected" in attrs:
+                self.values.setdefault(self.select, []).append(attrs.get("value", ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.values[self.textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea:
+            self.values[self.textarea][0] = self.values[self.textarea][0].removeprefix("\n")
+            self.textarea = None
+        elif tag == "select" and self.select:
+            if self.select not in self.values and self.first_option is not None:
+                self.values[self.select] = [self.first_option]  # what a browser sends
+            self.select = None
+        elif tag == "form" and self.in_form:
+            self.in_form = False
+            self.forms.append(self.values)
+
+
+def form_values(response, **overrides):
+    """The page's main form (the one with most fields, not the log-out button) as a browser
+    would post it back, with `overrides` typed in (None unticks a box)."""
+    parser = _FormValues()
+    parser.feed(response.get_data(as_text=True))
+    main = max(parser.forms, key=len)
+    values = {name: v if len(v) > 1 else v[0] for name, v in main.items()}
+    values.update(overrides)
+    return {name: v for name, v in values.items() if v is not None}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, func, update
 from sqlalchemy.orm import aliased, selectinload
@@ -26,6 +26,7 @@ from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import to_rome
+from ..notify.services import email_rendering, queue_email
 from ..participation.models import Attendance, AttendanceEvidence, AttendanceSource
 from ..participation.services import find_attendance, record_attendance
 from ..programme.models import Organisation
@@ -377,6 +378,18 @@ def assign_staff(event, user):
     if not db.session.scalar(db.select(StaffAssignment.id).filter_by(event_id=event.id, user_id=user.id)):
         db.session.add(StaffAssignment(event_id=event.id, user_id=user.id))
         audit.record("checkin.staff_assigned", event=event, target=user)
+        _tell_staff(event, user)
+
+
+def _tell_staff(event, user):
+    """The door staff's e-mail: which event, when and where, and the scanner's link."""
+    with email_rendering():
+        context = dict(event=event, user=user,
+                       scanner_url=url_for("checkin.scanner", event_id=event.id, _external=True))
+        subject = _("Sei all'ingresso di: %(title)s", title=event.title)
+        queue_email("door_staff_assigned", user.email, subject,
+                    render_template("checkin/emails/assigned.txt", **context),
+                    render_template("checkin/emails/assigned.html", **context))
 
 
 def unassign_staff(event, user):

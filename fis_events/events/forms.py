@@ -2,9 +2,9 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField,
-                     SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     TimeField, widgets)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
+                     RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, TimeField, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import REQUIRED, Form, enum_options, optional_row_id, row_id
@@ -13,6 +13,7 @@ from .models import AgendaItemKind, EventKind
 from .series import week_of_month_names, weekday_names
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+NOTE_MAX = 2000
 PLATFORMS = [("", "—")] + [(p, p) for p in ("Zoom", "Microsoft Teams", "Webex", "Jitsi", "Google Meet")] \
     + [("Altro", _l("Altra piattaforma"))]
 
@@ -49,7 +50,13 @@ class ClockField(TimeField):
             raise ValueError(str(_l("Ora non valida: scrivila come hh:mm, ad esempio 14:30."))) from None
 
 
-class EventForm(Form):
+class NoticeForm(Form):
+    """The organiser's note to the people a change tells (and, alone, the cancellation form)."""
+    notice_note = TextAreaField(_l("Nota per le persone avvisate (facoltativa)"), filters=[_strip],
+                                validators=[Length(max=NOTE_MAX)], render_kw={"rows": 3})
+
+
+class EventForm(NoticeForm):
     title = StringField(_l("Titolo"), filters=[_strip],
                         validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo di evento"), choices=enum_options(EventKind), validators=[DataRequired(REQUIRED)])
@@ -85,6 +92,10 @@ class EventForm(Form):
     language = SelectField(_l("Lingua delle e-mail ai partecipanti"),
                            choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")])
     beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=row_id, validate_choice=False)
+    move_agenda = BooleanField(_l("Sposta anche il programma: i suoi orari si spostano quanto l'inizio"),
+                               default=True)
+    #: the notice the organiser saw and confirmed (`manage.notice_to_confirm`)
+    confirm_notice = HiddenField()
 
     def set_choices(self, host_events, programmes, organisations=()):
         self.host_event.choices = [SelectChoice(None, _l("Nessuno"))] + [
@@ -100,7 +111,7 @@ class EventForm(Form):
 class CopyEventForm(EventForm):
     """The event form pre-filled from another event: its registration window moves with the
     dates chosen here, and its beneficiaries come along only when asked."""
-    registration_opens_at = registration_closes_at = beneficiaries = None
+    registration_opens_at = registration_closes_at = beneficiaries = move_agenda = None
     copy_beneficiaries = BooleanField(_l("Copia anche gli enti beneficiari"))
 
 
@@ -113,7 +124,7 @@ class CheckboxesField(SelectMultipleField):
 class TemplateEventForm(EventForm):
     """The event form started from a template: dates to choose, the registration window placed
     from them as the template keeps it."""
-    registration_opens_at = registration_closes_at = None
+    registration_opens_at = registration_closes_at = move_agenda = None
 
 
 class TemplateNameForm(Form):

@@ -1,4 +1,6 @@
 """Organiser pages: build events and agendas, preview, publish, unpublish, cancel."""
+import hashlib
+import json
 from functools import partial
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -15,7 +17,8 @@ from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
 from . import copying, series, services
 from .pages import event_or_404
-from .forms import (AgendaItemForm, CopyEventForm, EventForm, SeriesForm, SpeakerForm,
+from ..unit_of_work import discard_changes
+from .forms import (AgendaItemForm, CopyEventForm, EventForm, NoticeForm, SeriesForm, SpeakerForm,
                     TemplateEventForm, TemplateNameForm)
 from .recurrence import Frequency, Rule
 from .models import (AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, EventSeries,
@@ -94,24 +97,45 @@ def event_fields(form):
     return fields
 
 
-def save_event_form(form, event, save=None):
-    """Validate and save (by default: create, or change `event`); on refusal the boundary
-    rolls back, so nothing typed is half-written."""
+def save_event_form(form, event, create=None):
+    """Validate and save: (the event, None); or (None, who would be told) when a change
+    participants see must first be confirmed; (None, None) on refusal, nothing half-written.
+    `create` makes a new event another way than from scratch (a copy, from a template)."""
     if not form.validate_on_submit():
-        return None
-    if save is None:
-        save = services.create_event if event is None else partial(services.save_event, event)
+        return None, None
     try:
-        return save(**event_fields(form))
+        fields = event_fields(form)
+        if event is None:
+            return (create or services.create_event)(**fields), None
+        audience = notice_to_confirm(form, event, fields)
+        if audience:
+            discard_changes()  # a host event typed in the form waits for the confirmation
+            return None, audience
+        return services.save_event(event, note=form.notice_note.data,
+                                   move_agenda=form.move_agenda.data, **fields), None
     except DomainError as error:
         attach_error(form, error)
+        return None, None
+
+
+def notice_to_confirm(form, event, fields):
+    """Who the change would tell, unless nobody or the organiser already confirmed this very
+    notice (the form carries a fingerprint of the change and of its audience)."""
+    changes = services.participant_changes(event, services.event_values(event, fields))
+    audience = services.notice_audience(event, changes) if changes else {}
+    if not any(audience.values()):
         return None
+    fingerprint = hashlib.sha256(json.dumps([changes, audience], sort_keys=True).encode()).hexdigest()
+    if form.confirm_notice.data == fingerprint:
+        return None
+    form.confirm_notice.data = fingerprint
+    return audience
 
 
 @bp.route("/eventi/nuovo", methods=["GET", "POST"])
 def new_event():
     form = event_form()
-    event = save_event_form(form, None)
+    event, _audience = save_event_form(form, None)
     if event is not None:
         flash(_("Evento creato come bozza. Ora puoi comporre il programma."), "success")
         return redirect(url_for(".event", event_id=event.id))
@@ -122,18 +146,20 @@ def new_event():
 def edit_event(event_id):
     event = get_or_404(Event, event_id)
     form = event_form(event)
-    if save_event_form(form, event) is not None:
+    saved, audience = save_event_form(form, event)
+    if saved is not None:
         flash(_("Modifiche salvate."), "success")
         return redirect(url_for(".event", event_id=event.id))
-    return render_template("manage/event_form.html", form=form, event=event), 422 if form.errors or form.form_errors else 200
+    return render_template("manage/event_form.html", form=form, event=event, audience=audience), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/eventi/<int:event_id>/copia", methods=["GET", "POST"])
 def copy_event(event_id):
     source = event_or_404(event_id)
     form = event_form(source, CopyEventForm)
-    copy = save_event_form(form, None, partial(copying.copy_event, source,
-                                               with_beneficiaries=form.copy_beneficiaries.data))
+    copy, _audience = save_event_form(form, None, partial(
+        copying.copy_event, source, with_beneficiaries=form.copy_beneficiaries.data))
     if copy is not None:
         flash(_("Copia creata come bozza, con il suo programma: controllala prima di pubblicarla."),
               "success")
@@ -238,7 +264,7 @@ def delete_template(template_id):
 def event_from_template(template_id):
     template = get_or_404(EventTemplate, template_id)
     form = event_form(copying.template_event(template), TemplateEventForm)
-    event = save_event_form(form, None, partial(copying.event_from_template, template))
+    event, _audience = save_event_form(form, None, partial(copying.event_from_template, template))
     if event is not None:
         flash(_("Evento creato come bozza dal modello, con il suo programma."), "success")
         return redirect(url_for(".event", event_id=event.id))
@@ -267,7 +293,6 @@ def preview(event_id):
 STATUS_CHANGES = {
     "publish": (services.publish_event, _l("Evento pubblicato.")),
     "unpublish": (services.unpublish_event, _l("Evento riportato in bozza: non è più visibile al pubblico.")),
-    "cancel": (services.cancel_event, _l("Evento annullato.")),
 }
 
 
@@ -276,6 +301,23 @@ def change_status(event_id, action):
     event = get_or_404(Event, event_id)
     apply_change(STATUS_CHANGES, action, event)
     return redirect(url_for(".event", event_id=event.id))
+
+
+CANCEL = {"cancel": (services.cancel_event, _l("Evento annullato: le persone iscritte e invitate "
+                                                "riceveranno un'e-mail."))}
+
+
+@bp.route("/eventi/<int:event_id>/annulla", methods=["GET", "POST"])
+def cancel_event(event_id):
+    """Cancel, after seeing who will be told (confirmed, waiting, invited) and adding a note."""
+    event = get_or_404(Event, event_id)
+    form = NoticeForm()
+    if form.validate_on_submit():
+        apply_change(CANCEL, "cancel", event, form.notice_note.data)
+        return redirect(url_for(".event", event_id=event.id))
+    audience = services.notice_audience(event, services.CANCELLED)
+    return render_template("manage/cancel.html", event=event, form=form, audience=audience), \
+        422 if form.errors else 200
 
 
 # ---- agenda -------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ class Event(db.Model):
     language = db.Column(db.String(5))
     #: an organiser confirmed the meeting took place (and its attendance list is complete)
     held_at = db.Column(UTCDateTime)
-    #: iCalendar SEQUENCE: raised on every change so calendar clients update
+    #: iCalendar SEQUENCE: raised on every change participants see, so calendar clients apply it
     sequence = db.Column(db.Integer, nullable=False, default=0)
     #: the series it is a meeting of, and which one (1 = the event the series was made from)
     series_id = db.Column(db.ForeignKey("event_series.id", ondelete="SET NULL"), index=True)
@@ -276,8 +276,9 @@ class AgendaItemSpeaker(db.Model):
 
 
 @sa_event.listens_for(Session, "before_flush")
-def _bump_event_sequence(session, flush_context, instances):
-    """Any change to an event or its agenda raises its SEQUENCE once per flush."""
+def _touch_event(session, flush_context, instances):
+    """Any change to an event or its agenda is a new revision (LAST-MODIFIED, and DTSTAMP in
+    the feeds); SEQUENCE rises only for what participants see (events.services)."""
     touched = set()
     for obj in list(session.dirty) + list(session.new) + list(session.deleted):
         if isinstance(obj, Event):
@@ -292,5 +293,4 @@ def _bump_event_sequence(session, flush_context, instances):
     for ev in touched:
         if ev is None or ev in session.new:
             continue
-        ev.sequence = (ev.sequence or 0) + 1
         ev.updated_at = utcnow()

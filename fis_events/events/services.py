@@ -25,16 +25,15 @@ EVENT_FIELDS = (
 
 # ---- events -------------------------------------------------------------------------------
 
-def save_event(event, **fields):
-    """Create or change an event after checking every rule; nothing is written on error."""
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown event fields: {sorted(unknown)}")
-    values = {name: getattr(event, name) for name in EVENT_FIELDS}
-    values.update(fields)
-    if values["phase"] is not None and values["programme"] is None:
-        values["programme"] = values["phase"].programme
-    _check_event(event, values)
+def save_event(event, *, note=None, move_agenda=False, **fields):
+    """Create or change an event after checking every rule; nothing is written on error.
+
+    `move_agenda`: when the start moves, the agenda's times move by the same amount. A change
+    participants see (`participant_changes`) raises the calendar SEQUENCE and tells them, with
+    the organiser's `note`, in this transaction (`participants_affected`)."""
+    values = event_values(event, fields)
+    shift = agenda_shift(event, values) if move_agenda else None
+    _check_event(event, values, shift)
     if values["phase"] is None and values["programme"] is not None:
         # No phase chosen: the one the event's date falls in (phases are dated, events too).
         values["phase"] = phase_on(values["programme"], values["starts_at"])
@@ -43,15 +42,101 @@ def save_event(event, **fields):
     if more_seats:
         lock_event(event.id)  # the seats it frees go to the people waiting, before anyone else
     created = event.id is None
+    changes = {} if created else participant_changes(event, values)
     for name, value in values.items():
         setattr(event, name, value)
+    if shift:
+        for item in event.agenda_items:
+            item.starts_at, item.ends_at = _shifted(item.starts_at, shift), _shifted(item.ends_at, shift)
     if created:
         db.session.add(event)
-    audit.record("event.created" if created else "event.updated", event=event)
+    audit.record("event.created" if created else "event.updated", event=event,
+                 **({"changed": sorted(changes)} if changes else {}))
     if more_seats:
         db.session.flush()
         capacity_raised.send(event)
+    if changes:
+        _tell_participants(event, changes, note)
     return event
+
+
+def event_values(event, fields):
+    """The event's values with `fields` applied (the programme follows the phase)."""
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    values = {name: getattr(event, name) for name in EVENT_FIELDS}
+    values.update(fields)
+    if values["phase"] is not None and values["programme"] is None:
+        values["programme"] = values["phase"].programme
+    return values
+
+
+def agenda_shift(event, values):
+    """How far the start moves (None if it does not): the agenda moves with it when asked."""
+    if event.id is None or values["starts_at"] is None or values["starts_at"] == event.starts_at:
+        return None
+    return values["starts_at"] - event.starts_at
+
+
+def _shifted(moment, shift):
+    return moment + shift if moment is not None and shift else moment
+
+
+# ---- what participants see changed ----------------------------------------------------------
+
+#: what a participant's calendar entry and e-mails show, grouped as the notice names it
+PLACE_FIELDS = ("venue", "address", "city")
+MODE_FIELDS = ("offers_in_person", "offers_remote")
+
+
+def participant_changes(event, values):
+    """What the people registered would see changed if `event` took `values`: {what: [before,
+    after]} in plain JSON, with what among "starts_at", "ends_at", "place", "modes",
+    "remote_url" (only remote registrants are told of that one). Anything else (title,
+    description, capacity, agenda) changes nothing they must act on, so it tells nobody."""
+    changes = {}
+    for name in ("starts_at", "ends_at"):
+        if values[name] != getattr(event, name):
+            changes[name] = [getattr(event, name).isoformat(), values[name].isoformat()]
+    place = [_place(getattr(event, n) for n in PLACE_FIELDS), _place(values[n] for n in PLACE_FIELDS)]
+    if place[0] != place[1]:
+        changes["place"] = place
+    modes = [[n for n in MODE_FIELDS if getattr(event, n)], [n for n in MODE_FIELDS if values[n]]]
+    if modes[0] != modes[1]:
+        changes["modes"] = modes
+    if (values["remote_url"] or None) != (event.remote_url or None):
+        changes["remote_url"] = [event.remote_url, values["remote_url"]]
+    return changes
+
+
+def _place(parts):
+    return ", ".join(part for part in parts if part) or None
+
+
+def _tell_participants(event, changes, note):
+    """A participant-visible change: a new calendar revision, and notices to whoever it concerns
+    (registration answers the signal, under this transaction)."""
+    event.sequence, event.updated_at = event.sequence + 1, utcnow()
+    note = (note or "").replace("\r\n", "\n").strip() or None
+    participants_affected.send(event, changes=changes, note=note)
+
+
+def notice_audience(event, changes):
+    """Who a change would tell, for the organiser to see before saving: {"confirmed": [...],
+    "waiting": [...], "invited": [...]}, each a list of names or addresses."""
+    audience = {"confirmed": [], "waiting": [], "invited": []}
+    for _receiver, answer in who_is_told.send(event, changes=changes):
+        for group, people in answer.items():
+            audience[group].extend(people)
+    return audience
+
+
+#: sent with the event, `changes` and the organiser's `note`, in the change's transaction,
+#: after a change participants see; registration queues the notices
+participants_affected = Namespace().signal("participants-affected")
+#: sent with the event and `changes`; registration answers with who would be told
+who_is_told = Namespace().signal("who-is-told")
 
 
 #: sent with the event, inside save_event's transaction and under the event's lock, when a
@@ -71,8 +156,10 @@ def registration_closes_at(event):
 
 
 def registration_state(event, now=None):
-    """'open', or why not: 'not_published', 'not_yet', 'closed'."""
+    """'open', or why not: 'cancelled', 'not_published', 'not_yet', 'closed'."""
     now = now or utcnow()
+    if event.is_cancelled:
+        return "cancelled"
     if event.status is not EventStatus.PUBLISHED:
         return "not_published"
     if event.registration_opens_at and now < event.registration_opens_at:
@@ -86,7 +173,7 @@ def create_event(**fields):
     return save_event(Event(status=EventStatus.DRAFT), **fields)
 
 
-def _check_event(event, v):
+def _check_event(event, v, shift=None):
     if not (v["title"] or "").strip():
         raise DomainError(_("Il titolo è obbligatorio."), field="title")
     if v["starts_at"] is None or v["ends_at"] is None:
@@ -118,7 +205,7 @@ def _check_event(event, v):
         raise DomainError(_("La fase scelta non appartiene al programma dell'evento."), field="phase")
     if event.id is not None:
         for item in event.agenda_items:
-            if not _inside(item.starts_at, v) or not _inside(item.ends_at, v):
+            if not _inside(_shifted(item.starts_at, shift), v) or not _inside(_shifted(item.ends_at, shift), v):
                 raise DomainError(
                     _("Con questi orari il punto «%(title)s» del programma resterebbe fuori "
                       "dall'evento: correggi prima il programma.", title=item.title),
@@ -155,12 +242,18 @@ def unpublish_event(event):
     audit.record("event.unpublished", event=event)
 
 
-def cancel_event(event):
-    """Cancelled events stay visible (and in calendars, as cancelled) so people find out."""
+#: the change a cancellation is, in `participant_changes`' terms
+CANCELLED = {"cancelled": [False, True]}
+
+
+def cancel_event(event, note=None):
+    """Cancelled events stay visible (and in calendars, as cancelled) so people find out; the
+    people registered or invited are told, with the organiser's `note`."""
     if event.status is EventStatus.CANCELLED:
         raise DomainError(_("L'evento è già annullato."))
     event.status = EventStatus.CANCELLED
     audit.record("event.cancelled", event=event)
+    _tell_participants(event, CANCELLED, note)
 
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)

@@ -51,9 +51,12 @@ def record_attendance(event, person, mode, source, registration=None, recorded_b
 
 def remote_join(registration, now=None):
     """A click on a personal join link: 'redirect' (and, the first time in the event's window,
-    an attendance), or why not: 'not_entitled', 'not_yet', 'ended'. Every click is logged."""
+    an attendance), or why not: 'cancelled' (the event), 'not_entitled', 'not_yet', 'ended'.
+    Every click is logged."""
     event, now = registration.event, now or utcnow()
-    if not registration.is_remote_confirmed or not event.remote_url or event.is_cancelled:
+    if event.is_cancelled:
+        return "cancelled"
+    if not registration.is_remote_confirmed or not event.remote_url:
         return "not_entitled"
     click = RemoteJoinClick(registration_id=registration.id, clicked_at=now)
     db.session.add(click)

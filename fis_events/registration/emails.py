@@ -3,8 +3,9 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ..events.calendar import build_calendar
+from ..events.calendar import personal_calendar
 from ..notify.services import composer, queue_email
+from .models import RegistrationStatus
 from .qr import qr_png
 
 SUBJECTS = {
@@ -33,12 +34,29 @@ def registration_links(registration):
     }
 
 
-def ics_bytes(registration):
-    """The registrant's own calendar entry: with the meeting link only for confirmed remote ones."""
-    event = registration.event
-    calendar = build_calendar([event], event.title, f"registration-{registration.id}",
-                              include_remote_link=registration.is_remote_confirmed)
+def ics_bytes(registration, method=None, event=None):
+    """The registrant's own calendar entry (of `event` as a notice shows it, or as it is):
+    cancelled with the registration or the event; with the meeting link only for confirmed
+    remote ones; its SEQUENCE the event's plus the registration's own revisions."""
+    event = event or registration.event
+    cancelled = registration.status is RegistrationStatus.CANCELLED or event.is_cancelled
+    calendar = personal_calendar(
+        event, f"registration-{registration.id}", method=method, cancelled=cancelled,
+        attendee=(registration.person.full_name, registration.person.email),
+        sequence=event.sequence + registration.calendar_revision,
+        include_remote_link=registration.is_remote_confirmed and not cancelled)
     return calendar.to_ical()
+
+
+def ics_attachment(registration, method, event=None):
+    return ("evento.ics", "text/calendar", ics_bytes(registration, method, event), None)
+
+
+def ticket_attachments(registration, event=None):
+    """A confirmed registrant's QR code and calendar entry (METHOD:REQUEST, which a calendar
+    client adds, or applies over the entry it has)."""
+    return [("qr.png", "image/png", qr_png(registration), "qr"),
+            ics_attachment(registration, "REQUEST", event)]
 
 
 def queue_registration_email(kind, registration, position=None, dedupe_key=None):
@@ -63,8 +81,9 @@ def compose_registration_email(message):
         html = render_template(f"registration/emails/{message.kind}.html", **context)
         attachments = []
         if message.kind in WITH_TICKET and registration.is_confirmed:
-            attachments = [("qr.png", "image/png", qr_png(registration), "qr"),
-                           ("evento.ics", "text/calendar", ics_bytes(registration), None)]
+            attachments = ticket_attachments(registration)
+        elif message.kind == "cancelled":
+            attachments = [ics_attachment(registration, "CANCEL")]
     return subject, text, html, attachments
 
 

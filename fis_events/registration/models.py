@@ -100,6 +100,9 @@ class Registration(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     cancelled_at = db.Column(UTCDateTime)
+    #: added to the event's SEQUENCE in this person's own calendar entry: raised when the
+    #: registration is cancelled (METHOD:CANCEL) and again when it is taken up again
+    calendar_revision = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     event = db.relationship("Event")
     person = db.relationship("Person")

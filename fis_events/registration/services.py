@@ -24,6 +24,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..programme.models import Organisation
 from ..search import search_key
+from . import notices  # noqa: F401  (answers the events' participants_affected and who_is_told)
 from .emails import queue_invitation_email, queue_registration_email
 from .models import AttendanceMode, Invitation, Person, Registration, RegistrationStatus
 
@@ -91,8 +92,8 @@ def has_free_seat(event, mode):
 
 
 def waiting_position(registration):
-    """1 for the first in line of the registration's mode."""
-    if registration.status is not RegistrationStatus.WAITING:
+    """1 for the first in line of the registration's mode; nobody is in line for a cancelled event."""
+    if registration.status is not RegistrationStatus.WAITING or registration.event.is_cancelled:
         return None
     ahead = db.session.scalar(
         db.select(func.count(Registration.id)).where(
@@ -198,6 +199,8 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
     registration.mode, registration.source = mode, source
     registration.accessibility_needs = (accessibility_needs or "").strip() or None
     registration.photo_consent, registration.newsletter_consent = photo_consent, newsletter_consent
+    if registration.cancelled_at is not None:
+        registration.calendar_revision += 1  # back in their calendar after the CANCEL
     registration.privacy_notice_read_at, registration.cancelled_at = utcnow(), None
     _seat(registration)
     db.session.flush()
@@ -221,6 +224,7 @@ def clean_name(value, field):
 
 
 REGISTRATION_CLOSED = {
+    "cancelled": lambda: _("Evento annullato: non ci si può più iscrivere."),
     "not_published": lambda: _("Le iscrizioni a questo evento non sono aperte."),
     "not_yet": lambda: _("Le iscrizioni non sono ancora aperte."),
     "closed": lambda: _("Le iscrizioni sono chiuse."),
@@ -234,7 +238,7 @@ def cancel(registration):
         return registration
     was_confirmed = registration.is_confirmed
     registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
-    registration.waiting_since = None
+    registration.waiting_since, registration.calendar_revision = None, registration.calendar_revision + 1
     queue_registration_email("cancelled", registration)
     audit.record("registration.cancelled", event=registration.event_id, target=registration)
     db.session.flush()

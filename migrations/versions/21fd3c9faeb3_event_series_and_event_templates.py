@@ -1,7 +1,7 @@
 """event series (meetings repeated on a rule) and event templates (an event's shape without dates or people)
 
 Revision ID: 21fd3c9faeb3
-Revises: 7f7882cb3cfa
+Revises: a3c5e9f1b2d4
 Create Date: 2026-12-02 01:24:02.556765
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '21fd3c9faeb3'
-down_revision = '7f7882cb3cfa'
+down_revision = 'a3c5e9f1b2d4'
 branch_labels = None
 depends_on = None
 

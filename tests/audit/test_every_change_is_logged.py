@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from support import form_values
 
 from fis_events.audit_record import ActorKind
 from fis_events.audit.services import describe
@@ -57,7 +58,11 @@ def _(s):
 
 @scenario("manage.edit_event", "event.updated")
 def _(s):
-    return post(s, f"/gestione/eventi/{s.event.id}/modifica", **event_form(s))
+    """A move the registrants are told of: shown first, logged once confirmed."""
+    url = f"/gestione/eventi/{s.event.id}/modifica"
+    step = post(s, url, **event_form(s))
+    assert step.status_code == 200 and "Salva e avvisa" in step.get_data(as_text=True)
+    return post(s, url, confirm_notice=form_values(step)["confirm_notice"], **event_form(s))
 
 
 @scenario("manage.copy_event", "event.created", "event.copied")
@@ -98,9 +103,14 @@ def _(s):
     return post(s, f"/gestione/modelli/{s.template.id}/nuovo", **event_form(s))
 
 
-@scenario("manage.change_status", "event.cancelled")
+@scenario("manage.change_status", "event.published")
 def _(s):
-    return post(s, f"/gestione/eventi/{s.event.id}/stato/cancel")
+    return post(s, f"/gestione/eventi/{s.event.id}/stato/publish")
+
+
+@scenario("manage.cancel_event", "event.cancelled")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/annulla", notice_note="Rinviato.")
 
 
 @scenario("manage.add_item", "agenda.item_added")

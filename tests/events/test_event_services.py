@@ -122,28 +122,28 @@ def test_speaker_order_and_removal(make_event):
     assert [(l.speaker.name, l.position) for l in item.speaker_links] == [("Carla", 0), ("Bruno", 1)]
 
 
-def test_every_change_raises_the_calendar_sequence(make_event):
+def test_the_calendar_sequence_rises_once_for_each_change_participants_see(make_event):
     event = make_event()
     seen = [event.sequence]
-    services.save_event(event, title="Nuovo titolo")
-    commit_test_work()  # one unit of work per change, as one request each
-    seen.append(event.sequence)
+
+    def change(action):
+        action()
+        commit_test_work()  # one unit of work per change, as one request each
+        seen.append(event.sequence)
+
     item = services.add_agenda_item(event, "Intervento", AgendaItemKind.TALK)
-    commit_test_work()  # one unit of work per change, as one request each
-    seen.append(event.sequence)
-    services.add_speaker(item, "Anna")
-    commit_test_work()  # one unit of work per change, as one request each
-    seen.append(event.sequence)
-    services.set_speaker_remote(item.speaker_links[0], True)
-    commit_test_work()  # one unit of work per change, as one request each
-    seen.append(event.sequence)
-    services.delete_agenda_item(item)
-    commit_test_work()  # one unit of work per change, as one request each
-    seen.append(event.sequence)
-    services.publish_event(event)
-    commit_test_work()  # one unit of work per change, as one request each
-    seen.append(event.sequence)
-    assert seen == sorted(set(seen)), seen
+    commit_test_work()
+    change(lambda: services.save_event(event, title="Nuovo titolo", description="Corretto"))
+    change(lambda: services.add_speaker(item, "Anna"))
+    change(lambda: services.publish_event(event))
+    change(lambda: services.save_event(event, capacity_in_person=30))
+    assert seen == [0] * 5, seen  # nothing a participant must act on
+    change(lambda: services.save_event(event, ends_at=event.ends_at + timedelta(hours=1)))
+    change(lambda: services.save_event(event, venue="Sala Verdi", city="Genova"))
+    change(lambda: services.save_event(event, offers_remote=True, remote_url="https://meet.jit.si/x"))
+    change(lambda: services.save_event(event, remote_url="https://meet.jit.si/y"))
+    change(lambda: services.cancel_event(event))
+    assert seen[5:] == [1, 2, 3, 4, 5], seen
 
 
 def test_status_transitions(make_event):

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from support import csrf_from
-from fis_events.events.models import AgendaItem, Event, EventStatus
+from support import commit_test_work, csrf_from, form_values
+from fis_events.events import services
+from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventStatus
 from fis_events.extensions import db
 from fis_events.i18n import ROME
 
@@ -178,6 +179,31 @@ def test_agenda_item_outside_event_is_refused_and_kept(client, auth, make_event)
     assert db.session.scalar(db.select(db.func.count(AgendaItem.id))) == 0
 
 
+def test_moving_the_start_moves_the_agenda_when_ticked(client, auth, make_event):
+    event = make_event()  # tomorrow 10.00-13.00
+    item = services.add_agenda_item(event, "Saluti", AgendaItemKind.TALK,
+                                    starts_at=event.starts_at + timedelta(minutes=30),
+                                    ends_at=event.starts_at + timedelta(hours=3))
+    commit_test_work()
+    auth.login()
+    page = client.get(f"/gestione/eventi/{event.id}/modifica")
+    assert form_values(page)["move_agenda"] == "y"  # ticked by default
+    day = event.starts_at.astimezone(ROME).date().isoformat()
+    later = dict(starts_at=f"{day}T11:00", ends_at=f"{day}T14:00")
+    # without the tick box the agenda stays, and would fall outside: refused, nothing changes
+    refused = client.post(f"/gestione/eventi/{event.id}/modifica",
+                          data=form_values(page, move_agenda=None, **later))
+    assert refused.status_code == 422
+    assert "resterebbe fuori dall&#39;evento" in refused.get_data(as_text=True)
+    assert 'value="' + f"{day}T11:00" + '"' in refused.get_data(as_text=True)
+    response = client.post(f"/gestione/eventi/{event.id}/modifica", data=form_values(page, **later))
+    assert response.status_code == 302
+    db.session.expire_all()
+    item = db.session.get(AgendaItem, item.id)
+    assert item.starts_at.astimezone(ROME).strftime("%H:%M") == "11:30"
+    assert item.ends_at.astimezone(ROME).strftime("%H:%M") == "14:00"
+
+
 def test_speakers_on_an_item(client, auth, make_event):
     from fis_events.events import services
     from fis_events.events.models import AgendaItemKind
@@ -219,7 +245,9 @@ def test_preview_publish_unpublish_cancel(client, auth, make_event):
     assert client.get(f"/eventi/{event.id}").status_code == 200
     client.post(f"/gestione/eventi/{event.id}/stato/unpublish", data={"csrf_token": token})
     assert client.get(f"/eventi/{event.id}").status_code == 404
-    client.post(f"/gestione/eventi/{event.id}/stato/cancel", data={"csrf_token": token})
+    cancel_page = client.get(f"/gestione/eventi/{event.id}/annulla")
+    assert "nessuno riceverà un'e-mail" in cancel_page.get_data(as_text=True)
+    client.post(f"/gestione/eventi/{event.id}/annulla", data={"csrf_token": csrf_from(cancel_page)})
     page = client.get(f"/eventi/{event.id}").get_data(as_text=True)
     assert "Evento annullato." in page
     response = client.post(f"/gestione/eventi/{event.id}/stato/publish", data={"csrf_token": token},

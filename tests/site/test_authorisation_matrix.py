@@ -141,6 +141,9 @@ ROUTES = {
         ORGANISERS, lambda w, s, r: {"device_id": w.fresh_device(s)}),
     ("manage.add_item", "POST"): Route(ORGANISERS, event_args),
     ("manage.add_speaker", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": s.item_id}),
+    ("manage.cancel_event", "GET"): Route(ORGANISERS, event_args),
+    ("manage.cancel_event", "POST"): Route(  # an event of its own: A and B stay published
+        ORGANISERS, lambda w, s, r: {"event_id": w.fresh_event()}),
     ("manage.change_status", "POST"): Route(  # already published: stays so
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "action": "publish"}),
     ("manage.delete_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": w.fresh_item(s)}),
@@ -378,6 +381,13 @@ class World:
             registration = self._register(db.session.get(Event, scene.event_id),
                                           AttendanceMode.IN_PERSON)
             return registration.id, registration.manage_token
+
+    def fresh_event(self):
+        with self.app.test_request_context():
+            start = utcnow() + timedelta(days=1)
+            return events.create_event(title="Da annullare", kind=EventKind.PUBLIC_EVENT,
+                                       starts_at=start, ends_at=start + timedelta(hours=1),
+                                       offers_in_person=True).id
 
     def fresh_item(self, scene):
         with self.app.test_request_context():
