@@ -48,7 +48,7 @@ class ClockField(TimeField):
 
 
 class EventForm(Form):
-    title = StringField(_l("Titolo"), filters=[_strip],
+    title = StringField(_l("Titolo"),
                         validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo di evento"), choices=enum_options(EventKind), validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("Descrizione"), filters=[_strip], render_kw={"rows": 5})
@@ -56,13 +56,13 @@ class EventForm(Form):
         _l("Inizio"), validators=[DataRequired(_l("Indica data e ora di inizio (gg/mm/aaaa hh:mm)."))])
     ends_at = LocalDateTimeField(
         _l("Fine"), validators=[DataRequired(_l("Indica data e ora di fine (gg/mm/aaaa hh:mm)."))])
-    venue = StringField(_l("Luogo"), filters=[_strip], validators=[Length(max=200)])
-    address = StringField(_l("Indirizzo"), filters=[_strip], validators=[Length(max=300)])
-    city = StringField(_l("Città"), filters=[_strip], validators=[Length(max=100)])
+    venue = StringField(_l("Luogo"), validators=[Length(max=200)])
+    address = StringField(_l("Indirizzo"), validators=[Length(max=300)])
+    city = StringField(_l("Città"), validators=[Length(max=100)])
     host_event = SelectField(_l("Evento ospitante"), coerce=optional_row_id, validate_choice=False)
-    host_title = StringField(_l("Nuovo evento ospitante: titolo"), filters=[_strip],
+    host_title = StringField(_l("Nuovo evento ospitante: titolo"),
                              validators=[Length(max=200)])
-    host_city = StringField(_l("Nuovo evento ospitante: città"), filters=[_strip],
+    host_city = StringField(_l("Nuovo evento ospitante: città"),
                             validators=[Length(max=100)])
     host_starts_on = DateField(_l("Nuovo evento ospitante: primo giorno"), validators=[Optional()])
     host_ends_on = DateField(_l("Nuovo evento ospitante: ultimo giorno"), validators=[Optional()])
@@ -74,7 +74,7 @@ class EventForm(Form):
         _l("Posti in presenza"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
     capacity_remote = IntegerField(
         _l("Posti da remoto"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
-    remote_url = StringField(_l("Collegamento per la partecipazione da remoto"), filters=[_strip],
+    remote_url = StringField(_l("Collegamento per la partecipazione da remoto"),
                              validators=[Length(max=500)], render_kw={"inputmode": "url"})
     remote_platform = SelectField(_l("Piattaforma"), choices=[SelectChoice(value, label) for value, label in PLATFORMS])
     registration_opens_at = LocalDateTimeField(_l("Apertura iscrizioni"), validators=[Optional()])
@@ -95,13 +95,13 @@ class EventForm(Form):
 
 
 class AgendaItemForm(Form):
-    title = StringField(_l("Titolo"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=300)])
+    title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo"), choices=enum_options(AgendaItemKind), default=AgendaItemKind.TALK.value)
     day = SelectField(_l("Giorno"), validate_choice=False)
     start_time = ClockField(_l("Ora di inizio"), validators=[Optional()],
                             description=_l("Lascia vuoto se il punto segue quello precedente."))
     end_time = ClockField(_l("Ora di fine"), validators=[Optional()])
-    section = StringField(_l("Titolo di sezione (facoltativo)"), filters=[_strip],
+    section = StringField(_l("Titolo di sezione (facoltativo)"),
                           validators=[Length(max=200)])
     description = TextAreaField(_l("Descrizione (facoltativa)"), filters=[_strip], render_kw={"rows": 2})
 
@@ -138,9 +138,9 @@ class AgendaItemForm(Form):
 
 
 class SpeakerForm(Form):
-    name = StringField(_l("Nome e cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)],
+    name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)],
                        render_kw={"list": "known-speakers", "autocomplete": "off"})
-    role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)])
-    organisation = StringField(_l("Ente"), filters=[_strip], validators=[Length(max=200)],
+    role = StringField(_l("Ruolo"), validators=[Length(max=200)])
+    organisation = StringField(_l("Ente"), validators=[Length(max=200)],
                                render_kw={"list": "known-organisations", "autocomplete": "off"})
     remote = BooleanField(_l("In collegamento (interviene da remoto)"))

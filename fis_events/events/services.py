@@ -11,6 +11,7 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import short_time
+from ..text import one_line
 from ..programme.services import find_or_create_organisation, phase_on
 from .locks import lock_event
 from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
@@ -21,6 +22,8 @@ EVENT_FIELDS = (
     "offers_remote", "capacity_in_person", "capacity_remote", "registration_opens_at",
     "registration_closes_at", "invitation_only", "beneficiaries", "language",
 )
+#: folded to one line whoever sets them (form, API, CLI, demo loader)
+ONE_LINE_FIELDS = ("title", "venue", "address", "city", "remote_url", "remote_platform")
 
 
 # ---- events -------------------------------------------------------------------------------
@@ -32,6 +35,7 @@ def save_event(event, **fields):
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     values = {name: getattr(event, name) for name in EVENT_FIELDS}
     values.update(fields)
+    values.update({name: one_line(values[name]) for name in ONE_LINE_FIELDS})
     if values["phase"] is not None and values["programme"] is None:
         values["programme"] = values["phase"].programme
     _check_event(event, values)
@@ -237,8 +241,8 @@ def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=No
     _check_item_title(title)
     _check_item_times(event, starts_at, ends_at)
     item = AgendaItem(
-        event=event, title=title.strip(), kind=kind, starts_at=starts_at, ends_at=ends_at,
-        section=(section or "").strip() or None, description=(description or "").strip() or None,
+        event=event, title=one_line(title), kind=kind, starts_at=starts_at, ends_at=ends_at,
+        section=one_line(section) or None, description=(description or "").strip() or None,
         position=len(event.agenda_items),
     )
     db.session.add(item)
@@ -250,9 +254,9 @@ def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=
                        description=None):
     _check_item_title(title)
     _check_item_times(item.event, starts_at, ends_at)
-    item.title, item.kind = title.strip(), kind
+    item.title, item.kind = one_line(title), kind
     item.starts_at, item.ends_at = starts_at, ends_at
-    item.section = (section or "").strip() or None
+    item.section = one_line(section) or None
     item.description = (description or "").strip() or None
     audit.record("agenda.item_updated", event=item.event_id, target=item)
     return item

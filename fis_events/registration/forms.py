@@ -3,26 +3,26 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import REQUIRED, Form, enum_options, single_spaced
+from ..forms import REQUIRED, Form, enum_options
 from ..programme.models import OrganisationKind
 
 class RegistrationForm(Form):
-    first_name = StringField(_l("Nome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
+    first_name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=100)],
                              render_kw={"autocomplete": "given-name"})
-    last_name = StringField(_l("Cognome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
+    last_name = StringField(_l("Cognome"), validators=[DataRequired(REQUIRED), Length(max=100)],
                             render_kw={"autocomplete": "family-name"})
-    email = EmailField(_l("E-mail"), filters=[single_spaced],
+    email = EmailField(_l("E-mail"),
                        validators=[DataRequired(REQUIRED), Length(max=254),
                                    Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
                        render_kw={"autocomplete": "email"})
-    organisation = StringField(_l("Ente o organizzazione"), filters=[single_spaced],
+    organisation = StringField(_l("Ente o organizzazione"),
                                validators=[DataRequired(REQUIRED), Length(max=200)],
                                render_kw={"autocomplete": "organization", "list": "known-organisations"})
     organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
                                     description=_l("Serve solo se il tuo ente non è nell'elenco."))
-    role = StringField(_l("Ruolo"), filters=[single_spaced], validators=[Length(max=200)],
+    role = StringField(_l("Ruolo"), validators=[Length(max=200)],
                        render_kw={"autocomplete": "organization-title"})
-    municipality = StringField(_l("Comune di riferimento (se pertinente)"), filters=[single_spaced],
+    municipality = StringField(_l("Comune di riferimento (se pertinente)"),
                                validators=[Length(max=100)], render_kw={"autocomplete": "address-level2"})
     mode = RadioField(_l("Come parteciperai"), validators=[DataRequired(_l("Scegli come parteciperai."))])
     accessibility_needs = TextAreaField(
@@ -67,7 +67,7 @@ class InvitationForm(Form):
 
 
 class MessageForm(Form):
-    subject = StringField(_l("Oggetto"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=200)])
+    subject = StringField(_l("Oggetto"), validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField(_l("Testo del messaggio"), validators=[DataRequired(REQUIRED), Length(max=10000)],
                          render_kw={"rows": 6})
     include_waiting = BooleanField(_l("Anche alle persone in lista d'attesa"), default=True)
