@@ -74,6 +74,9 @@ class EventForm(Form):
         _l("Posti in presenza"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
     capacity_remote = IntegerField(
         _l("Posti da remoto"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
+    below_confirmed = BooleanField(
+        _l("Accetto posti inferiori agli iscritti già confermati: nessuno perde il posto, e non "
+           "ci saranno posti liberi finché le cancellazioni non li riportano sotto il limite"))
     remote_url = StringField(_l("Collegamento per la partecipazione da remoto"),
                              validators=[Length(max=500)], render_kw={"inputmode": "url"})
     remote_platform = SelectField(_l("Piattaforma"), choices=[SelectChoice(value, label) for value, label in PLATFORMS])

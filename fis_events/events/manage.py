@@ -88,7 +88,7 @@ def save_event_form(form, event):
         fields = event_fields(form)
         if event is None:
             return services.create_event(**fields)
-        return services.save_event(event, **fields)
+        return services.save_event(event, below_confirmed=form.below_confirmed.data, **fields)
     except DomainError as error:
         attach_error(form, error)
         return None

@@ -28,8 +28,12 @@ ONE_LINE_FIELDS = ("title", "venue", "address", "city", "remote_url", "remote_pl
 
 # ---- events -------------------------------------------------------------------------------
 
-def save_event(event, **fields):
-    """Create or change an event after checking every rule; nothing is written on error."""
+def save_event(event, below_confirmed=False, **fields):
+    """Create or change an event after checking every rule; nothing is written on error.
+
+    A capacity lower than the people already confirmed in its mode is refused unless
+    `below_confirmed` says so explicitly: then nobody loses their seat, and the mode has no
+    free seat until cancellations bring it under the new limit."""
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
@@ -43,9 +47,15 @@ def save_event(event, **fields):
         # No phase chosen: the one the event's date falls in (phases are dated, events too).
         values["phase"] = phase_on(values["programme"], values["starts_at"])
     more_seats = event.id is not None and any(
-        _raised(getattr(event, name), values[name]) for name in ("capacity_in_person", "capacity_remote"))
-    if more_seats:
-        lock_event(event.id)  # the seats it frees go to the people waiting, before anyone else
+        _raised(getattr(event, name), values[name]) for name in CAPACITIES)
+    fewer_seats = [name for name in CAPACITIES
+                   if event.id is not None and _raised(values[name], getattr(event, name))]
+    if more_seats or fewer_seats:
+        # the seats it frees go to the people waiting, before anyone else; the confirmed are
+        # counted while nobody can take a seat
+        lock_event(event.id)
+    if fewer_seats and not below_confirmed:
+        _check_not_below_confirmed(event, values, fewer_seats)
     created = event.id is None
     for name, value in values.items():
         setattr(event, name, value)
@@ -56,6 +66,31 @@ def save_event(event, **fields):
         db.session.flush()
         capacity_raised.send(event)
     return event
+
+
+CAPACITIES = ("capacity_in_person", "capacity_remote")
+
+#: sent with the event under its lock; registration (which builds on events) answers with
+#: {capacity field: how many are confirmed in that mode}
+confirmed_seats = Namespace().signal("confirmed-seats")
+
+
+def _check_not_below_confirmed(event, values, names):
+    confirmed = {}
+    for _receiver, counts in confirmed_seats.send(event):
+        confirmed.update(counts)
+    for name in names:
+        if values[name] is not None and values[name] < confirmed.get(name, 0):
+            raise DomainError(
+                _("Ci sono già %(count)d iscritti confermati %(mode)s: i posti non possono scendere "
+                  "a %(capacity)d. Per accettarlo spunta la conferma qui sotto (nessuno perde il "
+                  "posto; non ci saranno posti liberi finché le cancellazioni non riportano gli "
+                  "iscritti sotto il limite).", count=confirmed[name], mode=CAPACITY_MODES[name](),
+                  capacity=values[name]), field=name)
+
+
+CAPACITY_MODES = {"capacity_in_person": lambda: _("in presenza"),
+                  "capacity_remote": lambda: _("da remoto")}
 
 
 #: sent with the event, inside save_event's transaction and under the event's lock, when a

@@ -19,7 +19,7 @@ from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.locks import lock_event
-from ..events.services import capacity_raised, registration_state
+from ..events.services import capacity_raised, confirmed_seats, registration_state
 from ..events.models import Event
 from ..extensions import db
 from ..programme.models import Organisation
@@ -285,6 +285,13 @@ def fill_free_seats(event):
     save_event before the change): promote from the waiting lists as far as the seats go."""
     for mode in AttendanceMode:
         _promote(event, mode)
+
+
+@confirmed_seats.connect
+def confirmed_per_capacity(event):
+    """How many are confirmed in each mode, for save_event's rule on lowering a capacity."""
+    return {"capacity_in_person": seats_taken(event, AttendanceMode.IN_PERSON),
+            "capacity_remote": seats_taken(event, AttendanceMode.REMOTE)}
 
 
 # ---- invitations --------------------------------------------------------------------------
