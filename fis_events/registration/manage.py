@@ -18,7 +18,7 @@ from . import services
 from .export import as_csv, as_xlsx
 from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
 from .models import AttendanceMode, Registration, RegistrationStatus
-from .views import register_from_form
+from .views import edit_person, register_from_form
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/gestione")
 
@@ -170,6 +170,14 @@ ACTIONS = {
 for action, (change, message) in ACTIONS.items():
     bp.add_url_rule(f"/iscrizioni/<int:registration_id>/{action}", f"registration_{action.replace('-', '_')}",
                     registration_action(change, message), methods=["POST"])
+
+
+@bp.route("/iscrizioni/<int:registration_id>/dati", methods=["GET", "POST"])
+def person_details(registration_id):
+    """Staff correct a registrant's details (audited; the person is told by e-mail)."""
+    registration = get_or_404(Registration, registration_id)
+    return edit_person(registration, user=current_user,
+                       done=url_for(".registrations", event_id=registration.event_id))
 
 
 @bp.route("/eventi/<int:event_id>/iscritti.<fmt>")

@@ -129,7 +129,7 @@ def test_manage_page_switch_mode_and_cancel(client, open_event):
     assert event.remote_url not in page  # the platform link only behind the personal join link
     ics = client.get(f"{url}/calendario.ics").get_data(as_text=True)
     assert event.remote_url in ics.replace("\r\n ", "")
-    client.post(f"{url}/annulla", data={"csrf_token": token})
+    client.post(f"{url}/annulla", data={"csrf_token": token, "confirmed": "1"})
     db.session.expire_all()
     assert registration.status is RegistrationStatus.CANCELLED
 
