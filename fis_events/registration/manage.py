@@ -109,9 +109,13 @@ def invite(event_id):
             form.emails.errors = [_("Indica almeno un indirizzo o un ente con persone note.")]
         else:
             try:
-                created = services.invite(event, emails, organisation, invited_by=current_user)
+                created, registered = services.invite(event, emails, organisation,
+                                                      invited_by=current_user)
                 flash(_("Inviti inviati: %(n)d (chi era già invitato non riceve un secondo invito).",
                         n=len(created)), "success")
+                if registered:
+                    flash(_("Non invitati perché già iscritti: %(addresses)s.",
+                            addresses=", ".join(registered)), "info")
                 return redirect(url_for(".registrations", event_id=event.id))
             except DomainError as error:
                 form.emails.errors = [f"{error.message}"]

@@ -11,6 +11,7 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -380,11 +381,28 @@ def invitation_by_token(event, token):
 
 
 def invite(event, emails, organisation=None, invited_by=None):
-    """Invite addresses (one per e-mail, never twice); returns the new invitations."""
-    created = []
+    """Invite addresses (one per e-mail, never twice), all or none: a refusal names every bad
+    address. People already registered for the event are not invited. Returns the new
+    invitations and the addresses skipped as already registered."""
+    addresses, bad = [], []
     for raw in emails:
-        email = normalise_email(raw)
-        if db.session.scalar(db.select(Invitation.id).filter_by(event_id=event.id, email=email)):
+        try:
+            addresses.append(normalise_email(raw))
+        except DomainError:
+            bad.append(raw)
+    if bad:
+        raise DomainError(ngettext("Indirizzo e-mail non valido: %(addresses)s.",
+                                   "Indirizzi e-mail non validi: %(addresses)s.", len(bad),
+                                   addresses=", ".join(bad)), field="emails")
+    addresses = list(dict.fromkeys(addresses))
+    registered = set(db.session.scalars(
+        db.select(Person.email).join(Registration, Registration.person_id == Person.id)
+        .where(Registration.event_id == event.id, Person.email.in_(addresses),
+               Registration.status != RegistrationStatus.CANCELLED)))
+    created = []
+    for email in addresses:
+        if email in registered or db.session.scalar(
+                db.select(Invitation.id).filter_by(event_id=event.id, email=email)):
             continue
         invitation = Invitation(event=event, email=email, organisation=organisation,
                                 token=new_token(), created_by_id=getattr(invited_by, "id", None))
@@ -395,7 +413,7 @@ def invite(event, emails, organisation=None, invited_by=None):
     if created:
         audit.record("registrations.invited", event=event, target=organisation, user=invited_by,
                      count=len(created))
-    return created
+    return created, sorted(registered)
 
 
 def organisation_emails(organisation):
