@@ -136,3 +136,31 @@ def test_staff_correct_a_person_and_the_log_says_who(app, client, auth, niccolo,
     send_due(app)
     text = smtp_server.messages[-1].get_body(("plain",)).get_content()
     assert "dagli organizzatori" in text and "Nome: Niccolò → Nicolò" in text
+
+
+def test_an_organiser_registering_a_known_person_is_told_their_details_stay(client, auth, niccolo,
+                                                                           open_event):
+    _event, person = niccolo
+    other = open_event(title="Seminario")
+    auth.login()
+    url = f"/gestione/eventi/{other.id}/iscritti"
+    response = client.post(f"{url}/nuovo", follow_redirects=True,
+                           data=form_data(csrf_from(client.get(url)), **MALLORY))
+    assert "i suoi dati restano quelli registrati" in response.get_data(as_text=True)
+    assert details(person) == NICCOLO
+
+
+def test_a_title_stored_with_a_line_break_still_reaches_the_registrant(app, client, open_event,
+                                                                        smtp_server):
+    """Issue 12, defect 6: the e-mail's subject and calendar entry are folded to one line."""
+    event = open_event()
+    db.session.execute(db.update(type(event)).where(type(event).id == event.id).values(
+        title="Laboratorio\r\nBcc: altri@example.org"))
+    db.session.commit()
+    assert post_form(client, event).status_code == 302
+    assert send_due(app) == (1, 0)
+    message = smtp_server.messages[0]
+    assert message["Subject"] == "Iscrizione confermata: Laboratorio Bcc: altri@example.org"
+    assert message["Bcc"] is None
+    [ics] = [part for part in message.iter_attachments() if part.get_filename() == "evento.ics"]
+    assert "SUMMARY:Laboratorio Bcc: altri@example.org" in ics.get_content().replace("\r\n ", "")
