@@ -12,7 +12,7 @@ from ..unit_of_work import discard_changes
 from . import services
 from .emails import ics_bytes
 from .forms import ConfirmCancelForm, PersonForm, RegistrationForm, SwitchModeForm
-from .models import AttendanceMode
+from .models import AttendanceMode, RegistrationStatus
 from .qr import qr_png, qr_svg
 
 bp = Blueprint("registration", __name__)
@@ -120,7 +120,7 @@ def cancel(token):
     """Two steps, so a single tap never cancels: the page asks, its button confirms."""
     registration = registration_or_404(token)
     form = ConfirmCancelForm()
-    if registration.status.value == "cancelled":
+    if registration.status is RegistrationStatus.CANCELLED:
         return redirect(url_for(".manage", token=token))
     if form.validate_on_submit():
         services.cancel(registration)
