@@ -121,6 +121,8 @@ ACTIONS = {
     "organisation.stage_deleted": (_l("Tappa del programma eliminata"),
                                    _l("Ha eliminato la tappa «%(stage)s» dell'ente "
                                       "%(organisation)s")),
+    "person.corrected": (_l("Dati di una persona corretti"),
+                         _l("Ha corretto i dati di %(person)s, iscritto a «%(event)s»")),
     "person.erased": (_l("Persona anonimizzata"),
                       _l("Ha anonimizzato i dati personali della persona n. %(target_id)s")),
     "people.purged": (_l("Periodo di conservazione applicato"),

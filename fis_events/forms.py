@@ -1,18 +1,13 @@
 """The base of every form of the site."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, StringField
+from wtforms import PasswordField, SelectChoice, StringField, TextAreaField
 
 from .db_types import is_id, parse_id
-from .text import clean_text
+from .text import clean_text, one_line
 
 
 REQUIRED = _l("Campo obbligatorio.")
-
-
-def single_spaced(value):
-    """filters= of a one-line field: spaces at the ends dropped, runs of spaces made one."""
-    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def enum_options(enum_class):
@@ -36,11 +31,14 @@ def optional_row_id(value):
 
 class Form(FlaskForm):
     """A FlaskForm whose text fields (hidden ones and text areas too) refuse control and
-    invisible characters, so no form can forget it; passwords are never stored as text."""
+    invisible characters, and whose one-line fields fold line breaks to spaces, so no form can
+    forget it (a crafted POST puts CR/LF in any field); passwords are never stored as text."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             if isinstance(field, StringField) and not isinstance(field, PasswordField):
                 field.validators = [*field.validators, clean_text]
+                if not isinstance(field, TextAreaField):
+                    field.filters = (*field.filters, one_line)
             return field

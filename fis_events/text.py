@@ -17,6 +17,13 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\
 MESSAGE = _l("Il testo contiene caratteri di controllo o invisibili: riscrivilo senza.")
 
 
+def one_line(value):
+    """A one-line field's text: line breaks, tabs and runs of spaces made one space, the ends
+    dropped. Forms, services (API, CLI) and the calendar all fold the same way, so a title typed
+    or stored with CR/LF never breaks a header or an iCalendar line."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def is_clean(value):
     return FORBIDDEN.search(value) is None
 

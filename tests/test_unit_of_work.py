@@ -99,7 +99,7 @@ def test_a_cancellation_failing_before_its_promotion_cancels_nothing(client, ope
     token = csrf_from(client.get(manage))
     monkeypatch.setattr(registrations, "_promote", injected_failure)
     with pytest.raises(RuntimeError):
-        client.post(f"{manage}/annulla", data={"csrf_token": token})
+        client.post(f"{manage}/annulla", data={"csrf_token": token, "confirmed": "1"})
     db.session.expire_all()
     assert (leaving.status, waiting.status) == (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == messages

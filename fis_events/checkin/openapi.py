@@ -63,10 +63,12 @@ def schemas():
         "RegistrationRef": {"type": "object", "required": ["registration_id"], "properties": {
             "registration_id": {"type": "integer"}, "nonce": {"type": "string", "minLength": 1, "maxLength": 64},
             "door": {"type": "string", "maxLength": 50}}},
-        "WalkIn": {"type": "object", "required": ["first_name", "last_name", "email", "mode"], "properties": {
+        "WalkIn": {"type": "object", "required": ["first_name", "last_name", "mode"], "properties": {
             "first_name": {"type": "string", "minLength": 1, "maxLength": 100},
             "last_name": {"type": "string", "minLength": 1, "maxLength": 100},
-            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "email": {"type": "string", "format": "email", "maxLength": 254, "description": (
+                "Facoltativa: senza, la persona è quella dello stesso nome ed ente senza e-mail "
+                "(come nel registro delle presenze), e non riceve e-mail.")},
             "mode": {"type": "string", "enum": ["in_person", "remote"]},
             "organisation": {"type": "string", "maxLength": 200}, "role": {"type": "string", "maxLength": 200},
             "override": {"type": "boolean", "description": "Solo organizzatori: entra anche a posti esauriti."},

@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from ..i18n import to_rome
+from ..text import one_line
 from .services import agenda_lines, public_events
 
 PRODID = "-//Formez//fis-events//IT"
@@ -56,7 +57,7 @@ def personal_calendar(event, calendar_key, *, attendee, sequence, cancelled=Fals
 
 def _calendar(events, vevents, name, calendar_key, method=None):
     calendar = icalendar.Calendar.new(
-        prodid=PRODID, name=name, uid=f"fis-events-calendar-{calendar_key}@{uid_domain()}",
+        prodid=PRODID, name=one_line(name), uid=f"fis-events-calendar-{calendar_key}@{uid_domain()}",
     )
     if method:
         calendar.add("METHOD", method)
@@ -73,11 +74,12 @@ def _calendar(events, vevents, name, calendar_key, method=None):
 
 
 def build_event(event, include_remote_link=False, sequence=None, cancelled=False):
-    """One VEVENT; the meeting link goes in only for someone entitled to it (a registrant)."""
-    location = ", ".join(part for part in (event.venue, event.address, event.city) if part)
+    """One VEVENT; the meeting link goes in only for someone entitled to it (a registrant).
+    One-line fields are folded: a row stored with CR/LF must not break the file."""
+    location = ", ".join(one_line(part) for part in (event.venue, event.address, event.city) if part)
     return icalendar.Event.new(
         uid=event_uid(event),
-        summary=event.title,
+        summary=one_line(event.title),
         start=to_rome(event.starts_at),
         end=to_rome(event.ends_at),
         # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545, 3.8.7.2); with

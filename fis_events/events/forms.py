@@ -57,7 +57,7 @@ class NoticeForm(Form):
 
 
 class EventForm(NoticeForm):
-    title = StringField(_l("Titolo"), filters=[_strip],
+    title = StringField(_l("Titolo"),
                         validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo di evento"), choices=enum_options(EventKind), validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("Descrizione"), filters=[_strip], render_kw={"rows": 5})
@@ -65,13 +65,13 @@ class EventForm(NoticeForm):
         _l("Inizio"), validators=[DataRequired(_l("Indica data e ora di inizio (gg/mm/aaaa hh:mm)."))])
     ends_at = LocalDateTimeField(
         _l("Fine"), validators=[DataRequired(_l("Indica data e ora di fine (gg/mm/aaaa hh:mm)."))])
-    venue = StringField(_l("Luogo"), filters=[_strip], validators=[Length(max=200)])
-    address = StringField(_l("Indirizzo"), filters=[_strip], validators=[Length(max=300)])
-    city = StringField(_l("Città"), filters=[_strip], validators=[Length(max=100)])
+    venue = StringField(_l("Luogo"), validators=[Length(max=200)])
+    address = StringField(_l("Indirizzo"), validators=[Length(max=300)])
+    city = StringField(_l("Città"), validators=[Length(max=100)])
     host_event = SelectField(_l("Evento ospitante"), coerce=optional_row_id, validate_choice=False)
-    host_title = StringField(_l("Nuovo evento ospitante: titolo"), filters=[_strip],
+    host_title = StringField(_l("Nuovo evento ospitante: titolo"),
                              validators=[Length(max=200)])
-    host_city = StringField(_l("Nuovo evento ospitante: città"), filters=[_strip],
+    host_city = StringField(_l("Nuovo evento ospitante: città"),
                             validators=[Length(max=100)])
     host_starts_on = DateField(_l("Nuovo evento ospitante: primo giorno"), validators=[Optional()])
     host_ends_on = DateField(_l("Nuovo evento ospitante: ultimo giorno"), validators=[Optional()])
@@ -83,7 +83,10 @@ class EventForm(NoticeForm):
         _l("Posti in presenza"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
     capacity_remote = IntegerField(
         _l("Posti da remoto"), validators=[Optional(), NumberRange(min=0, message=_l("Inserisci un numero intero non negativo."))])
-    remote_url = StringField(_l("Collegamento per la partecipazione da remoto"), filters=[_strip],
+    below_confirmed = BooleanField(
+        _l("Accetto posti inferiori agli iscritti già confermati: nessuno perde il posto, e non "
+           "ci saranno posti liberi finché le cancellazioni non li riportano sotto il limite"))
+    remote_url = StringField(_l("Collegamento per la partecipazione da remoto"),
                              validators=[Length(max=500)], render_kw={"inputmode": "url"})
     remote_platform = SelectField(_l("Piattaforma"), choices=[SelectChoice(value, label) for value, label in PLATFORMS])
     registration_opens_at = LocalDateTimeField(_l("Apertura iscrizioni"), validators=[Optional()])
@@ -112,6 +115,7 @@ class CopyEventForm(EventForm):
     """The event form pre-filled from another event: its registration window moves with the
     dates chosen here, and its beneficiaries come along only when asked."""
     registration_opens_at = registration_closes_at = beneficiaries = move_agenda = None
+    below_confirmed = None
     copy_beneficiaries = BooleanField(_l("Copia anche gli enti beneficiari"))
 
 
@@ -124,11 +128,11 @@ class CheckboxesField(SelectMultipleField):
 class TemplateEventForm(EventForm):
     """The event form started from a template: dates to choose, the registration window placed
     from them as the template keeps it."""
-    registration_opens_at = registration_closes_at = move_agenda = None
+    registration_opens_at = registration_closes_at = move_agenda = below_confirmed = None
 
 
 class TemplateNameForm(Form):
-    name = StringField(_l("Nome del modello"), filters=[_strip],
+    name = StringField(_l("Nome del modello"),
                        validators=[DataRequired(REQUIRED), Length(max=200)])
 
 
@@ -143,8 +147,8 @@ def _weeks_of_month():
 class SeriesForm(Form):
     """A series made from an event: the rule, how it ends, the meetings' titles. "Mostra le
     date" previews; "Crea la serie" (shown with the preview) creates."""
-    title = StringField(_l("Nome della serie"), filters=[_strip], validators=[Length(max=300)])
-    title_pattern = StringField(_l("Titolo degli incontri"), filters=[_strip],
+    title = StringField(_l("Nome della serie"), validators=[Length(max=300)])
+    title_pattern = StringField(_l("Titolo degli incontri"),
                                 validators=[DataRequired(REQUIRED), Length(max=300)])
     frequency = RadioField(_l("Si ripete"), default="monthly", choices=[
         SelectChoice("monthly", _l("Ogni mese, in un giorno della settimana scelto")),
@@ -163,13 +167,13 @@ class SeriesForm(Form):
 
 
 class AgendaItemForm(Form):
-    title = StringField(_l("Titolo"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=300)])
+    title = StringField(_l("Titolo"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(_l("Tipo"), choices=enum_options(AgendaItemKind), default=AgendaItemKind.TALK.value)
     day = SelectField(_l("Giorno"), validate_choice=False)
     start_time = ClockField(_l("Ora di inizio"), validators=[Optional()],
                             description=_l("Lascia vuoto se il punto segue quello precedente."))
     end_time = ClockField(_l("Ora di fine"), validators=[Optional()])
-    section = StringField(_l("Titolo di sezione (facoltativo)"), filters=[_strip],
+    section = StringField(_l("Titolo di sezione (facoltativo)"),
                           validators=[Length(max=200)])
     description = TextAreaField(_l("Descrizione (facoltativa)"), filters=[_strip], render_kw={"rows": 2})
 
@@ -206,9 +210,9 @@ class AgendaItemForm(Form):
 
 
 class SpeakerForm(Form):
-    name = StringField(_l("Nome e cognome"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)],
+    name = StringField(_l("Nome e cognome"), validators=[DataRequired(REQUIRED), Length(max=200)],
                        render_kw={"list": "known-speakers", "autocomplete": "off"})
-    role = StringField(_l("Ruolo"), filters=[_strip], validators=[Length(max=200)])
-    organisation = StringField(_l("Ente"), filters=[_strip], validators=[Length(max=200)],
+    role = StringField(_l("Ruolo"), validators=[Length(max=200)])
+    organisation = StringField(_l("Ente"), validators=[Length(max=200)],
                                render_kw={"list": "known-organisations", "autocomplete": "off"})
     remote = BooleanField(_l("In collegamento (interviene da remoto)"))

@@ -108,11 +108,15 @@ def save_event_form(form, event, create=None):
         if event is None:
             return (create or services.create_event)(**fields), None
         audience = notice_to_confirm(form, event, fields)
+        saved = services.save_event(event, note=form.notice_note.data,
+                                    move_agenda=form.move_agenda.data,
+                                    below_confirmed=form.below_confirmed.data, **fields)
         if audience:
-            discard_changes()  # a host event typed in the form waits for the confirmation
+            # every rule passed; shown first, the change (and a host event typed in the form)
+            # is written once the organiser confirms it
+            discard_changes()
             return None, audience
-        return services.save_event(event, note=form.notice_note.data,
-                                   move_agenda=form.move_agenda.data, **fields), None
+        return saved, None
     except DomainError as error:
         attach_error(form, error)
         return None, None

@@ -10,7 +10,8 @@ from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import short_time
+from ..i18n import after_clock_minutes, clock_minutes, short_time
+from ..text import one_line
 from ..programme.services import find_or_create_organisation, phase_on
 from .locks import lock_event
 from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
@@ -21,16 +22,21 @@ EVENT_FIELDS = (
     "offers_remote", "capacity_in_person", "capacity_remote", "registration_opens_at",
     "registration_closes_at", "invitation_only", "beneficiaries", "language",
 )
+#: folded to one line whoever sets them (form, API, CLI, demo loader)
+ONE_LINE_FIELDS = ("title", "venue", "address", "city", "remote_url", "remote_platform")
 
 
 # ---- events -------------------------------------------------------------------------------
 
-def save_event(event, *, note=None, move_agenda=False, **fields):
+def save_event(event, *, note=None, move_agenda=False, below_confirmed=False, **fields):
     """Create or change an event after checking every rule; nothing is written on error.
 
-    `move_agenda`: when the start moves, the agenda's times move by the same amount. A change
-    participants see (`participant_changes`) raises the calendar SEQUENCE and tells them, with
-    the organiser's `note`, in this transaction (`participants_affected`)."""
+    `move_agenda`: when the start moves, the agenda's times move with it (on Rome's clock). A
+    change participants see (`participant_changes`) raises the calendar SEQUENCE and tells them,
+    with the organiser's `note`, in this transaction (`participants_affected`). A capacity lower
+    than the people already confirmed in its mode is refused unless `below_confirmed` says so
+    explicitly: then nobody loses their seat, and the mode has no free seat until cancellations
+    bring it under the new limit."""
     values = event_values(event, fields)
     shift = agenda_shift(event, values) if move_agenda else None
     _check_event(event, values, shift)
@@ -38,9 +44,15 @@ def save_event(event, *, note=None, move_agenda=False, **fields):
         # No phase chosen: the one the event's date falls in (phases are dated, events too).
         values["phase"] = phase_on(values["programme"], values["starts_at"])
     more_seats = event.id is not None and any(
-        _raised(getattr(event, name), values[name]) for name in ("capacity_in_person", "capacity_remote"))
-    if more_seats:
-        lock_event(event.id)  # the seats it frees go to the people waiting, before anyone else
+        _raised(getattr(event, name), values[name]) for name in CAPACITIES)
+    fewer_seats = [name for name in CAPACITIES
+                   if event.id is not None and _raised(values[name], getattr(event, name))]
+    if more_seats or fewer_seats:
+        # the seats it frees go to the people waiting, before anyone else; the confirmed are
+        # counted while nobody can take a seat
+        lock_event(event.id)
+    if fewer_seats and not below_confirmed:
+        _check_not_below_confirmed(event, values, fewer_seats)
     created = event.id is None
     changes = {} if created else participant_changes(event, values)
     for name, value in values.items():
@@ -67,20 +79,25 @@ def event_values(event, fields):
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
     values = {name: getattr(event, name) for name in EVENT_FIELDS}
     values.update(fields)
+    values.update({name: one_line(values[name]) for name in ONE_LINE_FIELDS})
     if values["phase"] is not None and values["programme"] is None:
         values["programme"] = values["phase"].programme
     return values
 
 
 def agenda_shift(event, values):
-    """How far the start moves (None if it does not): the agenda moves with it when asked."""
+    """(old start, new start) when the start moves, else None: the agenda moves with it when
+    asked, on Rome's clock (an item at 15.30 stays at 15.30 across a change of summer time)."""
     if event.id is None or values["starts_at"] is None or values["starts_at"] == event.starts_at:
         return None
-    return values["starts_at"] - event.starts_at
+    return event.starts_at, values["starts_at"]
 
 
 def _shifted(moment, shift):
-    return moment + shift if moment is not None and shift else moment
+    if moment is None or not shift:
+        return moment
+    old_start, new_start = shift
+    return after_clock_minutes(new_start, clock_minutes(moment, old_start))
 
 
 # ---- what participants see changed ----------------------------------------------------------
@@ -137,6 +154,31 @@ def notice_audience(event, changes):
 participants_affected = Namespace().signal("participants-affected")
 #: sent with the event and `changes`; registration answers with who would be told
 who_is_told = Namespace().signal("who-is-told")
+
+
+CAPACITIES = ("capacity_in_person", "capacity_remote")
+
+#: sent with the event under its lock; registration (which builds on events) answers with
+#: {capacity field: how many are confirmed in that mode}
+confirmed_seats = Namespace().signal("confirmed-seats")
+
+
+def _check_not_below_confirmed(event, values, names):
+    confirmed = {}
+    for _receiver, counts in confirmed_seats.send(event):
+        confirmed.update(counts)
+    for name in names:
+        if values[name] is not None and values[name] < confirmed.get(name, 0):
+            raise DomainError(
+                _("Ci sono già %(count)d iscritti confermati %(mode)s: i posti non possono scendere "
+                  "a %(capacity)d. Per accettarlo spunta la conferma qui sotto (nessuno perde il "
+                  "posto; non ci saranno posti liberi finché le cancellazioni non riportano gli "
+                  "iscritti sotto il limite).", count=confirmed[name], mode=CAPACITY_MODES[name](),
+                  capacity=values[name]), field=name)
+
+
+CAPACITY_MODES = {"capacity_in_person": lambda: _("in presenza"),
+                  "capacity_remote": lambda: _("da remoto")}
 
 
 #: sent with the event, inside save_event's transaction and under the event's lock, when a
@@ -332,8 +374,8 @@ def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=No
     _check_item_title(title)
     check_item_times(event, starts_at, ends_at)
     item = AgendaItem(
-        event=event, title=title.strip(), kind=kind, starts_at=starts_at, ends_at=ends_at,
-        section=(section or "").strip() or None, description=(description or "").strip() or None,
+        event=event, title=one_line(title), kind=kind, starts_at=starts_at, ends_at=ends_at,
+        section=one_line(section) or None, description=(description or "").strip() or None,
         position=len(event.agenda_items),
     )
     db.session.add(item)
@@ -345,9 +387,9 @@ def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=
                        description=None):
     _check_item_title(title)
     check_item_times(item.event, starts_at, ends_at)
-    item.title, item.kind = title.strip(), kind
+    item.title, item.kind = one_line(title), kind
     item.starts_at, item.ends_at = starts_at, ends_at
-    item.section = (section or "").strip() or None
+    item.section = one_line(section) or None
     item.description = (description or "").strip() or None
     audit.record("agenda.item_updated", event=item.event_id, target=item)
     return item

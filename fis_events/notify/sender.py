@@ -55,6 +55,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..text import one_line
 from ..unit_of_work import unit_of_work
 from .models import OutboxMessage
 from .services import compose
@@ -292,7 +293,7 @@ def build_email(message, config, now=None):
       text/calendar (attachment)                  <- the others
     """
     email = EmailMessage(policy=SMTP_POLICY)
-    email["Subject"] = message.subject
+    email["Subject"] = one_line(message.subject)  # an event's title stored with CR/LF
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to_address
     email["Date"] = format_datetime(now or utcnow())

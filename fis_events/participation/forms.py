@@ -7,7 +7,7 @@ from wtforms import (BooleanField, EmailField, HiddenField, RadioField, SelectCh
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..db_types import parse_id
-from ..forms import REQUIRED, Form, enum_options, row_id, single_spaced
+from ..forms import REQUIRED, Form, enum_options, row_id
 from ..programme.models import OrganisationKind
 from ..registration.models import AttendanceMode
 
@@ -53,21 +53,21 @@ class UnregisteredAttendeeForm(Form):
     """Someone present who never registered. The e-mail is optional: municipal staff around a
     table do not always give one. No autocomplete: the organiser types someone else's data."""
 
-    first_name = StringField(_l("Nome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
+    first_name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=100)],
                              render_kw={"autocomplete": "off"})
-    last_name = StringField(_l("Cognome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
+    last_name = StringField(_l("Cognome"), validators=[DataRequired(REQUIRED), Length(max=100)],
                             render_kw={"autocomplete": "off"})
-    email = EmailField(_l("E-mail (facoltativa)"), filters=[single_spaced],
+    email = EmailField(_l("E-mail (facoltativa)"),
                        validators=[Optional(), Length(max=254),
                                    Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
                        render_kw={"autocomplete": "off"})
-    organisation = StringField(_l("Ente o organizzazione"), filters=[single_spaced],
+    organisation = StringField(_l("Ente o organizzazione"),
                                validators=[DataRequired(REQUIRED), Length(max=200)],
                                render_kw={"autocomplete": "off", "list": "known-organisations"})
     organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
                                     choices=lambda: [SelectChoice("", "—")] + enum_options(OrganisationKind)(),
                                     description=_l("Serve solo se l'ente non è nell'elenco."))
-    role = StringField(_l("Ruolo"), filters=[single_spaced], validators=[Length(max=200)],
+    role = StringField(_l("Ruolo"), validators=[Length(max=200)],
                        render_kw={"autocomplete": "off"})
     mode = RadioField(_l("Modalità di partecipazione"),
                       validators=[DataRequired(_l("Scegli la modalità di partecipazione."))])

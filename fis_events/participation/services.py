@@ -15,7 +15,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..i18n import long_datetime
 from ..registration.models import Person, Registration, RegistrationStatus, person_search_name
-from ..registration.services import clean_name, normalise_email, offered_modes
+from ..registration.services import find_or_create_person, offered_modes
 from ..sql import insert_unless_exists
 from .models import Attendance, AttendanceEvidence, AttendanceSource, RemoteJoinClick
 
@@ -193,35 +193,6 @@ def save_register(event, present, shown_present, modes, user, now=None):
             else:
                 changes.unmarked.append(row.person)
     return changes
-
-
-def find_or_create_person(first_name, last_name, email=None, organisation=None, role=None):
-    """The person with this e-mail (normalised), or, without one, the person of the same name
-    and organisation who never gave one; created when unknown. What is typed updates them;
-    what is left empty keeps what was known."""
-    first_name, last_name = clean_name(first_name, "first_name"), clean_name(last_name, "last_name")
-    email = normalise_email(email) if (email or "").strip() else None
-    if email:
-        query = db.select(Person).filter_by(email=email)
-    else:
-        query = db.select(Person).where(
-            Person.email.is_(None), Person.erased_at.is_(None),
-            Person.search_name == person_search_name(first_name, last_name),
-            Person.organisation_id == getattr(organisation, "id", None)).order_by(Person.id).limit(1)
-    person = db.session.scalar(query)
-    if person is None:
-        try:
-            with db.session.begin_nested():
-                person = Person(email=email, first_name=first_name, last_name=last_name,
-                                organisation=organisation, role=role or None)
-                db.session.add(person)
-        except IntegrityError:  # the same e-mail, created a moment ago by another request
-            person = db.session.scalar(query)
-    person.first_name, person.last_name = first_name, last_name
-    person.organisation = organisation or person.organisation
-    person.role = role or person.role
-    db.session.flush()
-    return person
 
 
 def add_unregistered(event, *, first_name, last_name, mode, user, email=None, organisation=None,

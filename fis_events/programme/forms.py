@@ -3,15 +3,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import REQUIRED, Form, enum_options, single_spaced
+from ..forms import REQUIRED, Form, enum_options
 from .models import OrganisationKind, ProgrammeStage
 
 
 class OrganisationForm(Form):
-    name = StringField(_l("Nome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Tipo di ente"), choices=enum_options(OrganisationKind),
                        validators=[DataRequired(REQUIRED)])
-    istat_code = StringField(_l("Codice ISTAT (facoltativo)"), filters=[single_spaced],
+    istat_code = StringField(_l("Codice ISTAT (facoltativo)"),
                              validators=[Length(max=20)], render_kw={"inputmode": "numeric"},
                              description=_l("Il codice del Comune, di 6 cifre: ad esempio 016024 per Bergamo."))
 
@@ -25,7 +25,7 @@ class StageForm(Form):
     stage = SelectField(_l("Tappa raggiunta"), choices=enum_options(ProgrammeStage),
                         validators=[DataRequired(REQUIRED)])
     reached_on = DateField(_l("Data"), validators=[DataRequired(_l("Indica la data (gg/mm/aaaa)."))])
-    note = StringField(_l("Nota (facoltativa)"), filters=[single_spaced], validators=[Length(max=300)],
+    note = StringField(_l("Nota (facoltativa)"), validators=[Length(max=300)],
                        description=_l("Ad esempio l'atto o la comunicazione che lo attesta."))
 
     def set_programmes(self, programmes):

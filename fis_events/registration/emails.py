@@ -15,6 +15,7 @@ SUBJECTS = {
     "changed": _l("Iscrizione modificata: %(title)s"),
     "cancelled": _l("Iscrizione annullata: %(title)s"),
     "already_registered": _l("Sei già iscritto: %(title)s"),
+    "details_changed": _l("I tuoi dati sono stati aggiornati: %(title)s"),
     "reminder": _l("Promemoria: %(title)s, domani"),
     "invitation": _l("Invito: %(title)s"),
 }
@@ -59,11 +60,17 @@ def ticket_attachments(registration, event=None):
             ics_attachment(registration, "REQUEST", event)]
 
 
-def queue_registration_email(kind, registration, position=None, dedupe_key=None):
+def queue_registration_email(kind, registration, dedupe_key=None, **context):
     """Queue the participant's e-mail about this registration: only what happened is written
-    now (so nothing is rendered while the event's lock is held); the sender composes it."""
+    now (so nothing is rendered while the event's lock is held); the sender composes it from
+    `context` (JSON values; None ones are left out). Nothing for a person without an
+    address (a walk-in who gave none, as at the register)."""
+    if registration.person.email is None:
+        return None
     return queue_email(kind, registration.person.email, registration=registration,
-                       dedupe_key=dedupe_key, context={"position": position} if position else None)
+                       dedupe_key=dedupe_key,
+                       context={name: value for name, value in context.items()
+                                if value is not None} or None)
 
 
 @composer(*(set(SUBJECTS) - {"invitation"}))

@@ -3,27 +3,43 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..forms import REQUIRED, Form, enum_options, single_spaced
+from ..forms import REQUIRED, Form, enum_options
 from ..programme.models import OrganisationKind
 
-class RegistrationForm(Form):
-    first_name = StringField(_l("Nome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
+class PersonForm(Form):
+    """A person's details: typed once when registering, corrected later by the person (from
+    their manage link) or by staff."""
+
+    first_name = StringField(_l("Nome"), validators=[DataRequired(REQUIRED), Length(max=100)],
                              render_kw={"autocomplete": "given-name"})
-    last_name = StringField(_l("Cognome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
+    last_name = StringField(_l("Cognome"), validators=[DataRequired(REQUIRED), Length(max=100)],
                             render_kw={"autocomplete": "family-name"})
-    email = EmailField(_l("E-mail"), filters=[single_spaced],
-                       validators=[DataRequired(REQUIRED), Length(max=254),
-                                   Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
-                       render_kw={"autocomplete": "email"})
-    organisation = StringField(_l("Ente o organizzazione"), filters=[single_spaced],
-                               validators=[DataRequired(REQUIRED), Length(max=200)],
+    organisation = StringField(_l("Ente o organizzazione"), validators=[Length(max=200)],
                                render_kw={"autocomplete": "organization", "list": "known-organisations"})
     organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
                                     description=_l("Serve solo se il tuo ente non è nell'elenco."))
-    role = StringField(_l("Ruolo"), filters=[single_spaced], validators=[Length(max=200)],
+    role = StringField(_l("Ruolo"), validators=[Length(max=200)],
                        render_kw={"autocomplete": "organization-title"})
-    municipality = StringField(_l("Comune di riferimento (se pertinente)"), filters=[single_spaced],
+    municipality = StringField(_l("Comune di riferimento (se pertinente)"),
                                validators=[Length(max=100)], render_kw={"autocomplete": "address-level2"})
+
+    def set_kind_choices(self):
+        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(OrganisationKind)()
+
+    def fill_from(self, person):
+        for name in ("first_name", "last_name", "role", "municipality"):
+            getattr(self, name).data = getattr(person, name)
+        self.organisation.data = person.organisation.name if person.organisation else ""
+
+
+class RegistrationForm(PersonForm):
+    email = EmailField(_l("E-mail"),
+                       validators=[DataRequired(REQUIRED), Length(max=254),
+                                   Email(_l("Indirizzo e-mail non valido."), check_deliverability=False)],
+                       render_kw={"autocomplete": "email"})
+    organisation = StringField(_l("Ente o organizzazione"),
+                               validators=[DataRequired(REQUIRED), Length(max=200)],
+                               render_kw={"autocomplete": "organization", "list": "known-organisations"})
     mode = RadioField(_l("Come parteciperai"), validators=[DataRequired(_l("Scegli come parteciperai."))])
     accessibility_needs = TextAreaField(
         _l("Esigenze di accessibilità (facoltativo)"), filters=[lambda v: v.strip() if v else v],
@@ -40,7 +56,7 @@ class RegistrationForm(Form):
         self.mode.choices = [SelectChoice(m.value, m.label) for m in modes]
         if len(modes) == 1 and not self.mode.data:
             self.mode.data = modes[0].value
-        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(OrganisationKind)()
+        self.set_kind_choices()
 
 
 class SwitchModeForm(Form):
@@ -49,6 +65,12 @@ class SwitchModeForm(Form):
 
 class CancelForm(Form):
     pass
+
+
+class ConfirmCancelForm(Form):
+    """The second step of cancelling: only the confirmation page's button sends `confirmed`."""
+
+    confirmed = HiddenField(validators=[DataRequired()])
 
 
 class OrganiserRegistrationForm(RegistrationForm):
@@ -67,7 +89,7 @@ class InvitationForm(Form):
 
 
 class MessageForm(Form):
-    subject = StringField(_l("Oggetto"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=200)])
+    subject = StringField(_l("Oggetto"), validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField(_l("Testo del messaggio"), validators=[DataRequired(REQUIRED), Length(max=10000)],
                          render_kw={"rows": 6})
     include_waiting = BooleanField(_l("Anche alle persone in lista d'attesa"), default=True)

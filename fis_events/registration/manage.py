@@ -18,7 +18,7 @@ from . import services
 from .export import as_csv, as_xlsx
 from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
 from .models import AttendanceMode, Registration, RegistrationStatus
-from .views import register_from_form
+from .views import edit_person, register_from_form
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/gestione")
 
@@ -80,11 +80,15 @@ def add(event_id):
     form = OrganiserRegistrationForm()
     form.set_choices(services.offered_modes(event))
     if form.validate_on_submit():
+        known = services.known_address(form.email.data)
         try:
             _registration, outcome = register_from_form(event, form, source="organiser")
             flash({"confirmed": _("Partecipante iscritto."),
                    "waiting": _("Posti esauriti: il partecipante è in lista d'attesa."),
                    "already_registered": _("Questa persona era già iscritta.")}[outcome], "success")
+            if known:
+                flash(_("La persona era già nota: i suoi dati restano quelli registrati (correggili "
+                        "con «Correggi i dati»)."), "info")
             return redirect(url_for(".registrations", event_id=event.id))
         except DomainError as error:
             attach_error(form, error)
@@ -109,9 +113,13 @@ def invite(event_id):
             form.emails.errors = [_("Indica almeno un indirizzo o un ente con persone note.")]
         else:
             try:
-                created = services.invite(event, emails, organisation, invited_by=current_user)
+                created, registered = services.invite(event, emails, organisation,
+                                                      invited_by=current_user)
                 flash(_("Inviti inviati: %(n)d (chi era già invitato non riceve un secondo invito).",
                         n=len(created)), "success")
+                if registered:
+                    flash(_("Non invitati perché già iscritti: %(addresses)s.",
+                            addresses=", ".join(registered)), "info")
                 return redirect(url_for(".registrations", event_id=event.id))
             except DomainError as error:
                 form.emails.errors = [f"{error.message}"]
@@ -170,6 +178,14 @@ ACTIONS = {
 for action, (change, message) in ACTIONS.items():
     bp.add_url_rule(f"/iscrizioni/<int:registration_id>/{action}", f"registration_{action.replace('-', '_')}",
                     registration_action(change, message), methods=["POST"])
+
+
+@bp.route("/iscrizioni/<int:registration_id>/dati", methods=["GET", "POST"])
+def person_details(registration_id):
+    """Staff correct a registrant's details (audited; the person is told by e-mail)."""
+    registration = get_or_404(Registration, registration_id)
+    return edit_person(registration, user=current_user,
+                       done=url_for(".registrations", event_id=registration.event_id))
 
 
 @bp.route("/eventi/<int:event_id>/iscritti.<fmt>")

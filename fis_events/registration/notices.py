@@ -20,7 +20,8 @@ from ..events.services import participants_affected, who_is_told
 from ..extensions import db
 from ..i18n import long_datetime
 from ..notify.services import composer, queue_email
-from .emails import event_language, ics_attachment, registration_links, ticket_attachments
+from .emails import (event_language, ics_attachment, queue_registration_email, registration_links,
+                     ticket_attachments)
 from .messages import body_html, recipients
 from .models import AttendanceMode, Invitation, Person, Registration
 
@@ -68,8 +69,8 @@ def queue_notices(event, changes, note):
     for registration in registrations:
         # the meeting link is kept only where it may be shown
         shown = dict(snapshot, remote_url=snapshot["remote_url"] if registration.is_remote_confirmed else None)
-        queue_email(kind, registration.person.email, registration=registration,
-                    context={"changes": concerned(registration, changes), "note": note, "event": shown})
+        queue_registration_email(kind, registration, changes=concerned(registration, changes),
+                                 note=note, event=shown)
     for invitation in invitations:
         queue_email(kind, invitation.email, context={
             "changes": changes, "note": note, "event": dict(snapshot, remote_url=None),

@@ -11,6 +11,7 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,14 +20,16 @@ from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.locks import lock_event
-from ..events.services import capacity_raised, registration_state
+from ..events.services import capacity_raised, confirmed_seats, registration_state
 from ..events.models import Event
 from ..extensions import db
 from ..programme.models import Organisation
 from ..search import search_key
 from . import notices  # noqa: F401  (answers the events' participants_affected and who_is_told)
+from ..text import one_line
 from .emails import queue_invitation_email, queue_registration_email
-from .models import AttendanceMode, Invitation, Person, Registration, RegistrationStatus
+from .models import (AttendanceMode, Invitation, Person, Registration, RegistrationStatus,
+                     person_search_name)
 
 TOKEN_BYTES = 24  # 192 random bits, URL-safe
 #: what a secret of ours can look like: anything else (a NUL byte, a whole page) is looked up
@@ -135,21 +138,88 @@ def _seat(registration):
         registration.status, registration.waiting_since = RegistrationStatus.WAITING, utcnow()
 
 
-def _person(email, first_name, last_name, organisation, role, municipality):
-    """The person of this address, created if new; safe when another request creates the same
-    person at the same moment (for another event, so no lock of ours orders the two)."""
-    query = db.select(Person).filter_by(email=email)
+def find_or_create_person(first_name, last_name, email=None, organisation=None, role=None,
+                          municipality=None):
+    """The person of this e-mail (normalised), or, without one, the person of the same name and
+    organisation who never gave one; created with what was typed when unknown. Safe when another
+    request creates the same person at the same moment (for another event, so no lock of ours
+    orders the two).
+
+    An existing person is never changed here: typing someone's address (in a form, at the door,
+    in an import) proves nothing about them. Their details change only through their manage
+    link or by staff (`update_person`). `organisation` may be a function that finds or creates
+    one: it is called only when needed, so a known person's registration creates none.
+    """
+    first_name, last_name = clean_name(first_name, "first_name"), clean_name(last_name, "last_name")
+    email = normalise_email(email) if (email or "").strip() else None
+    if email:
+        query = db.select(Person).filter_by(email=email)
+    else:
+        organisation = _resolved(organisation)
+        query = db.select(Person).where(
+            Person.email.is_(None), Person.erased_at.is_(None),
+            Person.search_name == person_search_name(first_name, last_name),
+            Person.organisation_id == getattr(organisation, "id", None)).order_by(Person.id).limit(1)
     person = db.session.scalar(query)
     if person is None:
+        organisation = _resolved(organisation)
         try:
             with db.session.begin_nested():
-                person = Person(email=email, first_name=first_name, last_name=last_name)
+                person = Person(email=email, first_name=first_name, last_name=last_name,
+                                organisation=organisation, role=one_line(role) or None,
+                                municipality=one_line(municipality) or None)
                 db.session.add(person)
-        except IntegrityError:
+        except IntegrityError:  # the same e-mail, created a moment ago by another request
             person = db.session.scalar(query)
-    person.first_name, person.last_name = first_name, last_name
-    person.organisation, person.role, person.municipality = organisation, role, municipality
     return person
+
+
+def known_address(email):
+    """Whether a person already has this address (a form's answer must then hand out neither
+    their manage link nor their details: only the e-mail to that address does)."""
+    try:
+        email = normalise_email(email)
+    except DomainError:
+        return False
+    return db.session.scalar(db.select(Person.id).filter_by(email=email)) is not None
+
+
+def _resolved(organisation):
+    return organisation() if callable(organisation) else organisation
+
+
+#: what a person may correct (their e-mail is who they are: it stays), in the order shown
+PERSON_FIELDS = ("first_name", "last_name", "organisation", "role", "municipality")
+
+
+def update_person(person, registration, user=None, **values):
+    """Change a person's details, from their own manage link (`registration` is the one it
+    opened) or by staff (`user`, audited). The person is told by e-mail what changed, from
+    what to what; returns the changes as [field, before, after] (empty: nothing changed).
+    `values["organisation"]` may be a function that finds or creates one."""
+    values = dict(first_name=clean_name(values["first_name"], "first_name"),
+                  last_name=clean_name(values["last_name"], "last_name"),
+                  role=one_line(values.get("role")) or None,
+                  municipality=one_line(values.get("municipality")) or None,
+                  organisation=_resolved(values.get("organisation")))
+    changes = [[name, _shown(getattr(person, name)), _shown(values[name])]
+               for name in PERSON_FIELDS if getattr(person, name) != values[name]]
+    if not changes:
+        return changes
+    for name in PERSON_FIELDS:
+        setattr(person, name, values[name])
+    db.session.flush()
+    queue_registration_email("details_changed", registration, changes=changes,
+                             by_staff=user is not None)
+    if user is not None:
+        audit.record("person.corrected", event=registration.event_id, target=person, user=user,
+                     fields=[name for name, _before, _after in changes])
+    return changes
+
+
+def _shown(value):
+    """A value as the e-mail and the page show it: an organisation by its name."""
+    return getattr(value, "name", value)
 
 
 def register(event, *, email, first_name, last_name, mode, organisation=None, role=None,
@@ -163,7 +233,8 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
     Sources 'organiser' and 'walk_in' skip the window and the invitation check (organisers and
     door staff register people directly).
     """
-    email = normalise_email(email)
+    if source != "walk_in" or (email or "").strip():
+        email = normalise_email(email)  # a walk-in may give none, as at the register
     first_name, last_name = clean_name(first_name, "first_name"), clean_name(last_name, "last_name")
     _check_mode(event, mode)
     if source not in ("organiser", "walk_in"):
@@ -182,9 +253,7 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
                      municipality, accessibility_needs, photo_consent, newsletter_consent, source):
     lock_event(event_id)
     event = db.session.get(Event, event_id)
-    if callable(organisation):
-        organisation = organisation()
-    person = _person(email, first_name, last_name, organisation, role, municipality)
+    person = find_or_create_person(first_name, last_name, email, organisation, role, municipality)
     registration = None
     if person.id is not None:
         registration = db.session.scalar(
@@ -291,6 +360,13 @@ def fill_free_seats(event):
         _promote(event, mode)
 
 
+@confirmed_seats.connect
+def confirmed_per_capacity(event):
+    """How many are confirmed in each mode, for save_event's rule on lowering a capacity."""
+    return {"capacity_in_person": seats_taken(event, AttendanceMode.IN_PERSON),
+            "capacity_remote": seats_taken(event, AttendanceMode.REMOTE)}
+
+
 # ---- invitations --------------------------------------------------------------------------
 
 def valid_invitation(event, token, email):
@@ -309,11 +385,28 @@ def invitation_by_token(event, token):
 
 
 def invite(event, emails, organisation=None, invited_by=None):
-    """Invite addresses (one per e-mail, never twice); returns the new invitations."""
-    created = []
+    """Invite addresses (one per e-mail, never twice), all or none: a refusal names every bad
+    address. People already registered for the event are not invited. Returns the new
+    invitations and the addresses skipped as already registered."""
+    addresses, bad = [], []
     for raw in emails:
-        email = normalise_email(raw)
-        if db.session.scalar(db.select(Invitation.id).filter_by(event_id=event.id, email=email)):
+        try:
+            addresses.append(normalise_email(raw))
+        except DomainError:
+            bad.append(raw)
+    if bad:
+        raise DomainError(ngettext("Indirizzo e-mail non valido: %(addresses)s.",
+                                   "Indirizzi e-mail non validi: %(addresses)s.", len(bad),
+                                   addresses=", ".join(bad)), field="emails")
+    addresses = list(dict.fromkeys(addresses))
+    registered = set(db.session.scalars(
+        db.select(Person.email).join(Registration, Registration.person_id == Person.id)
+        .where(Registration.event_id == event.id, Person.email.in_(addresses),
+               Registration.status != RegistrationStatus.CANCELLED)))
+    created = []
+    for email in addresses:
+        if email in registered or db.session.scalar(
+                db.select(Invitation.id).filter_by(event_id=event.id, email=email)):
             continue
         invitation = Invitation(event=event, email=email, organisation=organisation,
                                 token=new_token(), created_by_id=getattr(invited_by, "id", None))
@@ -324,7 +417,7 @@ def invite(event, emails, organisation=None, invited_by=None):
     if created:
         audit.record("registrations.invited", event=event, target=organisation, user=invited_by,
                      count=len(created))
-    return created
+    return created, sorted(registered)
 
 
 def organisation_emails(organisation):

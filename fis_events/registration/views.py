@@ -1,5 +1,6 @@
 """Participants: register, see and change their registration, join remotely. No accounts."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, get_template_attribute, redirect,
+                   render_template, request, url_for)
 from flask_babel import gettext as _
 
 from ..errors import DomainError, attach_error
@@ -10,8 +11,8 @@ from ..programme.models import Organisation, OrganisationKind
 from ..unit_of_work import discard_changes
 from . import services
 from .emails import ics_bytes
-from .forms import CancelForm, RegistrationForm, SwitchModeForm
-from .models import AttendanceMode
+from .forms import ConfirmCancelForm, PersonForm, RegistrationForm, SwitchModeForm
+from .models import AttendanceMode, RegistrationStatus
 from .qr import qr_png, qr_svg
 
 bp = Blueprint("registration", __name__)
@@ -27,8 +28,11 @@ def link_limit():
 
 
 def organisation_from_form(form):
-    """An existing organisation by name, or a new one of the kind the person chose."""
+    """An existing organisation by name, or a new one of the kind the person chose; None when
+    left empty (correcting one's details)."""
     name = form.organisation.data
+    if not name:
+        return None
     existing = db.session.scalar(db.select(Organisation).filter_by(name=name))
     if existing is not None:
         return existing
@@ -65,6 +69,7 @@ def register(event_id):
             form.email.data = invitation.email
     state = services.registration_state(event)
     if state == "open" and form.validate_on_submit():
+        known = services.known_address(form.email.data)
         try:
             registration, outcome = register_from_form(event, form, invitation_token=invitation_token)
         except DomainError as error:
@@ -72,6 +77,9 @@ def register(event_id):
         else:
             if outcome == "already_registered":
                 return render_template("registration/already.html", event=event,
+                                       email=form.email.data)
+            if known:  # whoever typed the address gets neither the person's link nor their details
+                return render_template("registration/sent.html", event=event, outcome=outcome,
                                        email=form.email.data)
             flash(_("Iscrizione confermata: ti abbiamo inviato un'e-mail con il codice QR e "
                     "l'evento per il calendario.") if outcome == "confirmed" else
@@ -101,19 +109,69 @@ def manage(token):
     return render_template(
         "registration/manage.html", registration=registration, event=registration.event,
         person=registration.person, position=services.waiting_position(registration),
-        other_modes=other_modes, switch_form=SwitchModeForm(), cancel_form=CancelForm(),
+        other_modes=other_modes, switch_form=SwitchModeForm(),
         free={m: services.has_free_seat(registration.event, m) for m in other_modes},
     )
 
 
-@bp.route("/iscrizione/<token>/annulla", methods=["POST"])
+@bp.route("/iscrizione/<token>/annulla", methods=["GET", "POST"])
 @limiter.limit(link_limit)
 def cancel(token):
+    """Two steps, so a single tap never cancels: the page asks, its button confirms."""
     registration = registration_or_404(token)
-    if CancelForm().validate_on_submit():
+    form = ConfirmCancelForm()
+    if registration.status is RegistrationStatus.CANCELLED:
+        return redirect(url_for(".manage", token=token))
+    if form.validate_on_submit():
         services.cancel(registration)
         flash(_("La tua iscrizione è annullata. Grazie per avercelo fatto sapere."), "success")
-    return redirect(url_for(".manage", token=token))
+        return redirect(url_for(".manage", token=token))
+    return render_template("registration/cancel.html", registration=registration,
+                           event=registration.event, form=form)
+
+
+@bp.route("/iscrizione/<token>/dati", methods=["GET", "POST"])
+@limiter.limit(link_limit)
+def details(token):
+    """The person corrects their own details: the link proves it is them."""
+    registration = registration_or_404(token)
+    return edit_person(registration, user=None, done=url_for(".manage", token=token))
+
+
+def edit_person(registration, user, done):
+    """The person's details form, pre-filled; saved, the change is shown and e-mailed to them.
+    `user` is the staff member correcting them (audited), None for the person themselves."""
+    person = registration.person
+    form = PersonForm()
+    form.set_kind_choices()
+    if request.method == "GET":
+        form.fill_from(person)
+    elif form.validate_on_submit():
+        try:
+            changes = services.update_person(
+                person, registration, user=user, first_name=form.first_name.data,
+                last_name=form.last_name.data, role=form.role.data, municipality=form.municipality.data,
+                organisation=lambda: organisation_from_form(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(changes_message(changes, person), "success" if changes else "info")
+            return redirect(done)
+    organisations = db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all()
+    return render_template("registration/person_form.html", form=form, person=person,
+                           registration=registration, event=registration.event, back=done,
+                           organisations=organisations, staff=user is not None), \
+        422 if request.method == "POST" else 200
+
+
+def changes_message(changes, person):
+    if not changes:
+        return _("Nessun dato è cambiato.")
+    lines = get_template_attribute("registration/_changes.html", "change_lines")(changes).strip()
+    text = _("Dati aggiornati (%(changes)s).", changes="; ".join(lines.splitlines()))
+    if person.email:
+        text += " " + _("Abbiamo inviato una conferma a %(email)s.", email=person.email)
+    return text
 
 
 @bp.route("/iscrizione/<token>/modalita", methods=["POST"])

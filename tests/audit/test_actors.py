@@ -152,7 +152,8 @@ def test_a_participant_on_their_own_link(client, open_event, log):
     assert log(after=before) == []
     manage = f"/iscrizione/{registration.manage_token}"
     client.post(f"{manage}/modalita", data={"csrf_token": csrf_from(client.get(manage)), "mode": "remote"})
-    client.post(f"{manage}/annulla", data={"csrf_token": csrf_from(client.get(manage))})
+    client.post(f"{manage}/annulla", data={"csrf_token": csrf_from(client.get(f"{manage}/annulla")),
+                                           "confirmed": "1"})
     assert actors(log(after=before)) == [
         ("registration.mode_switched", ActorKind.PARTICIPANT, None, None),
         ("registration.cancelled", ActorKind.PARTICIPANT, None, None)]

@@ -197,6 +197,12 @@ def _(s):
     return post(s, f"/gestione/iscrizioni/{s.anna.id}/annulla")
 
 
+@scenario("registration_manage.person_details", "person.corrected")
+def _(s):
+    return post(s, f"/gestione/iscrizioni/{s.anna.id}/dati", first_name="Anna Maria",
+                last_name="Rossi", organisation="", organisation_kind="", role="", municipality="")
+
+
 @scenario("registration_manage.registration_cambia_modalita", "registration.mode_switched")
 def _(s):
     return post(s, f"/gestione/iscrizioni/{s.anna.id}/cambia-modalita")

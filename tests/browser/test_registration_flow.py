@@ -41,6 +41,9 @@ def test_register_see_qr_and_cancel(page, app, demo, axe):
     assert page.evaluate("img => img.naturalWidth", qr.element_handle()) > 0
     axe.assert_no_serious(page)
 
-    page.get_by_role("button", name="Annulla l'iscrizione").click()
+    page.get_by_role("link", name="Annulla l'iscrizione").click()  # two steps: it asks first
+    expect(page.get_by_role("heading", name="Annullare l'iscrizione?")).to_be_visible()
+    axe.assert_no_serious(page)
+    page.get_by_role("button", name="Sì, annulla l'iscrizione").click()
     expect(page.locator(".registration-status")).to_contain_text("Annullata")
     expect(page.get_by_role("link", name="Iscriviti di nuovo")).to_be_visible()

@@ -207,3 +207,28 @@ def test_the_same_badge_from_20_threads_and_20_badges_from_20_threads(auth, live
     assert different == [(200, "ok")] * 20
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 21
+
+
+def test_a_walk_in_may_come_without_an_email_as_at_the_register(client, auth, today_event):
+    """Issue 12: the door asked for an address that organisers never need at the register."""
+    from fis_events.notify.models import OutboxMessage
+    from fis_events.registration.models import Person, Registration
+
+    event = today_event()
+    auth.login("door_staff")
+    services.assign_staff(event, db.session.scalar(db.select(User).filter_by(email=auth.user("door_staff"))))
+    page = client.get(f"/ingresso/eventi/{event.id}").get_data(as_text=True)
+    email_input = re.search(r'<input[^>]*id="walkin-email"[^>]*>', page).group(0)
+    assert "required" not in email_input and "E-mail (facoltativa)" in page
+    token = token_for(client)
+    walk = {"first_name": "Ada", "last_name": "Bianchi", "mode": "in_person",
+            "organisation": "Comune di Bergamo"}
+    response = api(client, event, "walk-in", walk, token)
+    assert response.status_code == 200 and response.json["result"] == "ok"
+    person = db.session.scalars(db.select(Person)).one()
+    assert person.email is None and person.organisation.name == "Comune di Bergamo"
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
+        OutboxMessage.kind != "door_staff_assigned")) == 0  # nobody to write to
+    again = api(client, event, "walk-in", {**walk, "email": ""}, token)  # the same person, once
+    assert again.json["result"] == "already_checked_in"
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1

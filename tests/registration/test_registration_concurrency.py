@@ -70,15 +70,16 @@ def test_parallel_cancellations_promote_each_waiting_person_once(app, live_serve
     links = [r.manage_token for r in registrations[:10]]  # the ten confirmed
     commit_test_work()
 
-    def open_manage_page(token):
+    def open_cancel_page(token):
         opener = browser()
-        return opener, token, token_of(fetch(opener, f"{live_server}/iscrizione/{token}")[1])
+        return opener, token, token_of(fetch(opener, f"{live_server}/iscrizione/{token}/annulla")[1])
 
     def cancel(prepared):
         opener, token, csrf = prepared
-        return fetch(opener, f"{live_server}/iscrizione/{token}/annulla", {"csrf_token": csrf})[0]
+        return fetch(opener, f"{live_server}/iscrizione/{token}/annulla", {"csrf_token": csrf,
+                                                                          "confirmed": "1"})[0]
 
-    prepared = [open_manage_page(token) for token in links + links]  # each cancelled twice at once
+    prepared = [open_cancel_page(token) for token in links + links]  # each cancelled twice at once
     with ThreadPoolExecutor(max_workers=20) as pool:
         assert list(pool.map(cancel, prepared)) == [302] * 20
     db.session.expire_all()

@@ -129,7 +129,7 @@ def test_manage_page_switch_mode_and_cancel(client, open_event):
     assert event.remote_url not in page  # the platform link only behind the personal join link
     ics = client.get(f"{url}/calendario.ics").get_data(as_text=True)
     assert event.remote_url in ics.replace("\r\n ", "")
-    client.post(f"{url}/annulla", data={"csrf_token": token})
+    client.post(f"{url}/annulla", data={"csrf_token": token, "confirmed": "1"})
     db.session.expire_all()
     assert registration.status is RegistrationStatus.CANCELLED
 
@@ -208,3 +208,49 @@ def test_organiser_registers_invites_and_messages(client, auth, open_event):
     assert kinds.count("invitation") == 2 and kinds[0] == "confirmed" and len(kinds) == 4
     page = client.get(url).get_data(as_text=True)
     assert "Niccolò D&#39;Angelo" in page
+
+
+def test_invitations_name_every_bad_address_and_skip_the_registered(client, auth, open_event):
+    """Issue 12: the message named no address, and people already registered were invited."""
+    from fis_events.registration.models import Invitation
+
+    event = open_event(invitation_only=True)
+    auth.login()
+    url = f"/gestione/eventi/{event.id}/iscritti"
+    token = csrf_from(client.get(url))
+    assert client.post(f"{url}/nuovo", data=form_data(token)).status_code == 302  # niccolo@
+    typed = "a@example.org; non valida\nanche@@questa, NICCOLO@example.org"
+    response = client.post(f"/gestione/eventi/{event.id}/inviti", data={"csrf_token": token, "emails": typed})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Indirizzi e-mail non validi: non, valida, anche@@questa." in html
+    assert "a@example.org; non valida\nanche@@questa, NICCOLO@example.org</textarea>" in html
+    assert db.session.scalar(db.select(db.func.count(Invitation.id))) == 0
+    response = client.post(f"/gestione/eventi/{event.id}/inviti", follow_redirects=True,
+                           data={"csrf_token": token, "emails": "a@example.org, NICCOLO@example.org"})
+    html = response.get_data(as_text=True)
+    assert "Inviti inviati: 1" in html and "Non invitati perché già iscritti: niccolo@example.org." in html
+    assert db.session.scalars(db.select(Invitation.email)).all() == ["a@example.org"]
+
+
+def test_cancelling_takes_two_steps(client, open_event):
+    """Issue 12: one tap on a phone cancelled the registration."""
+    event = open_event()
+    registration, _ = services.register(event, email="m@example.org", first_name="M", last_name="N",
+                                        mode=AttendanceMode.IN_PERSON)
+    manage = f"/iscrizione/{registration.manage_token}"
+    page = client.get(manage).get_data(as_text=True)
+    assert f'href="{manage}/annulla"' in page and f'action="{manage}/annulla"' not in page
+    token = csrf_from(client.get(manage))
+    one_tap = client.post(f"{manage}/annulla", data={"csrf_token": token})  # the old button's post
+    assert one_tap.status_code == 200 and "Annullare l'iscrizione?" in one_tap.get_data(as_text=True)
+    db.session.expire_all()
+    assert registration.status is RegistrationStatus.CONFIRMED
+    confirm = client.get(f"{manage}/annulla")
+    assert client.post(f"{manage}/annulla", data={"confirmed": "1"}).status_code == 400  # no CSRF
+    db.session.expire_all()
+    assert registration.status is RegistrationStatus.CONFIRMED
+    response = client.post(f"{manage}/annulla", data={"csrf_token": csrf_from(confirm), "confirmed": "1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert registration.status is RegistrationStatus.CANCELLED

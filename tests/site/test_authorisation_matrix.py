@@ -202,6 +202,9 @@ ROUTES = {
     ("public.printable", "GET"): Route(PUBLIC, event_args),
     ("registration.cancel", "POST"): Route(  # the holder's own registration, made to be cancelled
         LINK, lambda w, s, r: {"token": w.token(r, fresh=s)}),
+    ("registration.cancel", "GET"): Route(LINK, token_args),  # the confirmation page
+    ("registration.details", "GET"): Route(LINK, token_args),
+    ("registration.details", "POST"): Route(LINK, token_args),  # empty: refused, nothing changes
     ("registration.ics", "GET"): Route(LINK, token_args),
     ("participation.join", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "join_token")}),
     ("registration.manage", "GET"): Route(LINK, token_args),
@@ -223,6 +226,10 @@ ROUTES = {
     ("registration_manage.registration_reinvia", "POST"): Route(
         ORGANISERS, lambda w, s, r: {"registration_id": w.fresh_registration(s)[0]}),
     ("registration_manage.registrations", "GET"): Route(ORGANISERS, event_args),
+    ("registration_manage.person_details", "GET"): Route(
+        ORGANISERS, lambda w, s, r: {"registration_id": w.fresh_registration(s)[0]}),
+    ("registration_manage.person_details", "POST"): Route(
+        ORGANISERS, lambda w, s, r: {"registration_id": w.fresh_registration(s)[0]}),
     ("results.dashboard", "GET"): Route(ORGANISERS),
     ("results.events", "GET"): Route(ORGANISERS),
     ("results.export", "GET"): Route(ORGANISERS, lambda w, s, r: {"table": "eventi", "fmt": "csv"}),

@@ -663,8 +663,8 @@ walkin.addEventListener("submit", async (event) => {
   const body = { first_name: field("first_name"), last_name: field("last_name"), email: field("email"),
                  organisation: field("organisation"), mode: form.get("mode"), override: form.get("override") === "1",
                  door: door() };
-  if (!body.first_name || !body.last_name || !body.email) {
-    walkinProblem(T.walkin_required, !body.first_name ? "first_name" : !body.last_name ? "last_name" : "email");
+  if (!body.first_name || !body.last_name) {  // the e-mail is optional, as at the register
+    walkinProblem(T.walkin_required, !body.first_name ? "first_name" : "last_name");
     return;
   }
   const button = walkin.querySelector("button[type=submit]");
