@@ -110,6 +110,9 @@ ACTIONS = {
     "organisation.stage_deleted": (_l("Tappa del programma eliminata"),
                                    _l("Ha eliminato la tappa «%(stage)s» dell'ente "
                                       "%(organisation)s")),
+    "organisation.merged": (_l("Enti uniti"),
+                            _l("Ha unito all'ente %(organisation)s il suo doppione n. %(merged)s "
+                               "(persone spostate: %(count)s)")),
     "person.erased": (_l("Persona anonimizzata"),
                       _l("Ha anonimizzato i dati personali della persona n. %(target_id)s")),
     "people.purged": (_l("Periodo di conservazione applicato"),

@@ -221,7 +221,7 @@ def add_attendee(event_id):
         try:
             attendance, created = services.add_unregistered(
                 event, first_name=form.first_name.data, last_name=form.last_name.data,
-                email=form.email.data, organisation=organisation_from_form(form),
+                email=form.email.data, organisation=organisation_from_form(form, by_organiser=True),
                 role=form.role.data, mode=AttendanceMode(form.mode.data),
                 user=current_user._get_current_object())
         except DomainError as error:

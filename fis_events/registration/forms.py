@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectCho
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import REQUIRED, Form, enum_options, single_spaced
-from ..programme.models import OrganisationKind
+from ..programme.models import DECLARABLE_KINDS
 
 class RegistrationForm(Form):
     first_name = StringField(_l("Nome"), filters=[single_spaced], validators=[DataRequired(REQUIRED), Length(max=100)],
@@ -40,7 +40,7 @@ class RegistrationForm(Form):
         self.mode.choices = [SelectChoice(m.value, m.label) for m in modes]
         if len(modes) == 1 and not self.mode.data:
             self.mode.data = modes[0].value
-        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(OrganisationKind)()
+        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(DECLARABLE_KINDS)()
 
 
 class SwitchModeForm(Form):

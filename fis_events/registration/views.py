@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, attach_error
 from ..events.public import get_public_event
-from ..programme.services import find_or_create_organisation
+from ..programme.services import find_or_create_organisation, match_organisation
 from ..extensions import db, limiter
 from ..programme.models import Organisation, OrganisationKind
 from ..unit_of_work import discard_changes
@@ -26,16 +26,19 @@ def link_limit():
     return current_app.config["RATELIMIT_LINK"]
 
 
-def organisation_from_form(form):
-    """An existing organisation by name, or a new one of the kind the person chose."""
+def organisation_from_form(form, by_organiser=False):
+    """The known organisation the typed name means (match_organisation: "COMUNE DI BERGAMO" is
+    Comune di Bergamo), or a new one: of the kind chosen when an organiser typed it (they are
+    the ones who classify), otherwise "da classificare", keeping the kind the person chose."""
     name = form.organisation.data
-    existing = db.session.scalar(db.select(Organisation).filter_by(name=name))
+    existing = match_organisation(name)
     if existing is not None:
         return existing
     if not form.organisation_kind.data:
         raise DomainError(_("Il tuo ente non è nell'elenco: indica di che tipo è."),
                           field="organisation_kind")
-    return find_or_create_organisation(name, OrganisationKind(form.organisation_kind.data))
+    kind = OrganisationKind(form.organisation_kind.data)
+    return find_or_create_organisation(name, kind if by_organiser else None, declared_kind=kind)
 
 
 def register_from_form(event, form, **options):
@@ -43,7 +46,8 @@ def register_from_form(event, form, **options):
     return services.register(
         event, email=form.email.data, first_name=form.first_name.data,
         last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
-        organisation=lambda: organisation_from_form(form), role=form.role.data or None,
+        organisation=lambda: organisation_from_form(form, options.get("source") == "organiser"),
+        role=form.role.data or None,
         municipality=form.municipality.data or None,
         accessibility_needs=form.accessibility_needs.data,
         photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
