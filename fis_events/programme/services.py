@@ -238,7 +238,7 @@ organisations_merged = Namespace().signal("organisations-merged")
 def likely_duplicates():
     """Groups of organisations that look like one: names with the same organisation_key (made
     before names were matched by key, or typed while a twin was being created), or a name that
-    is another organisation's merged name (that one first). Three queries."""
+    is another organisation's merged name (that one first). By key; three queries."""
     shared = (db.select(Organisation.match_key).group_by(Organisation.match_key)
               .having(func.count(Organisation.id) > 1))
     aliased = (db.select(OrganisationAlias.match_key).join(Organisation)
@@ -253,7 +253,7 @@ def likely_duplicates():
             Organisation.match_key.in_(shared) | Organisation.match_key.in_(aliased))
             .order_by(Organisation.match_key, Organisation.id)):
         groups.setdefault(organisation.match_key, []).append(organisation)
-    return [group for group in groups.values() if len(group) > 1]
+    return [groups[key] for key in sorted(groups) if len(groups[key]) > 1]
 
 
 def merge_organisations(survivor, merged, user=None):
@@ -316,7 +316,7 @@ def _move_references(table, column, survivor_id, merged_id):
     """Point `column` at the survivor; first drop the merged rows a unique rule of the table
     would refuse (the survivor already has that row). How many rows moved."""
     for constraint in table.constraints:
-        if isinstance(constraint, (PrimaryKeyConstraint, UniqueConstraint)) and column in constraint.columns:
+        if isinstance(constraint, (PrimaryKeyConstraint, UniqueConstraint)) and constraint.columns.contains_column(column):
             others = [c for c in constraint.columns if c is not column]
             twin = table.alias()
             db.session.execute(table.delete().where(column == merged_id, exists().where(
