@@ -63,8 +63,7 @@ def render_organisation(organisation, form=None, stage_form=None, merge_form=Non
     return render_template(
         "programme/organisation.html", organisation=organisation, form=form, stage_form=stage_form,
         merge_form=merge_form, programmes=all_programmes, stages=list(ProgrammeStage),
-        organisations=db.session.scalars(db.select(Organisation.name).where(
-            Organisation.id != organisation.id).order_by(Organisation.name)).all(),
+        organisations=services.known_organisations(leaving_out=organisation),
         current=services.current_stages([organisation.id]),
         history={p.id: services.stage_history(organisation, p) for p in all_programmes},
     ), 422 if refused else 200

@@ -207,6 +207,19 @@ def match_organisation(name):
         db.select(Organisation).join(OrganisationAlias).where(OrganisationAlias.match_key == key))
 
 
+def known_organisations(leaving_out=None):
+    """(value, label) of the forms' list of known organisations (a <datalist>): each name, with
+    its ISTAT code as label, and each merged name as the label of the organisation it now is, so
+    that typing either offers the organisation. Two queries."""
+    organisations = db.select(Organisation.name, Organisation.istat_code).order_by(Organisation.name)
+    aliases = (db.select(Organisation.name, OrganisationAlias.name).join(OrganisationAlias)
+               .order_by(OrganisationAlias.name))
+    if leaving_out is not None:
+        organisations = organisations.where(Organisation.id != leaving_out.id)
+        aliases = aliases.where(Organisation.id != leaving_out.id)
+    return db.session.execute(organisations).all() + db.session.execute(aliases).all()
+
+
 def find_or_create_organisation(name, kind=None, declared_kind=None):
     """The organisation a typed name means (match_organisation), created if none: of `kind`
     when the caller knows it (the demo data), otherwise "da classificare", keeping the kind the

@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, attach_error
 from ..events.public import get_public_event
-from ..programme.services import find_or_create_organisation, match_organisation
+from ..programme.services import find_or_create_organisation, known_organisations, match_organisation
 from ..extensions import db, limiter
-from ..programme.models import Organisation, OrganisationKind
+from ..programme.models import OrganisationKind
 from ..unit_of_work import discard_changes
 from . import services
 from .emails import ics_bytes
@@ -83,7 +83,7 @@ def register(event_id):
                   "success" if outcome == "confirmed" else "warning")
             return redirect(url_for(".manage", token=registration.manage_token))
     status = 422 if request.method == "POST" else 200
-    organisations = db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all()
+    organisations = known_organisations()
     return render_template("registration/register.html", event=event, form=form, state=state,
                            counts=services.counts(event), organisations=organisations,
                            invitation_ok=not event.invitation_only or bool(

@@ -4,8 +4,9 @@ import html
 import pytest
 
 from fis_events.extensions import db
-from fis_events.programme.models import Organisation, OrganisationKind
+from fis_events.programme.models import Organisation, OrganisationAlias, OrganisationKind
 from fis_events.registration.models import Person
+from fis_events.search import organisation_key
 from support import csrf_from, saved_organisation
 
 
@@ -37,10 +38,19 @@ def test_a_known_organisation_however_typed(client, open_event, typed):
     assert db.session.scalar(db.select(Person)).organisation == bergamo
 
 
-def test_the_form_lists_known_organisations_and_no_kind_to_classify(client, open_event):
-    saved_organisation("Comune di Bergamo")
+def test_the_form_offers_known_organisations_by_name_code_and_merged_name(client, open_event):
+    bergamo = saved_organisation("Comune di Bergamo")
+    bergamo.istat_code = "016024"
+    db.session.add_all([OrganisationAlias(organisation=bergamo, name="Municipio di Bergamo",
+                                          match_key=organisation_key("Municipio di Bergamo")),
+                        Organisation(name="Cooperativa Alfa", kind=OrganisationKind.TERZO_SETTORE)])
+    db.session.commit()
     page = client.get(f"/eventi/{open_event().id}/iscrizione").get_data(as_text=True)
-    assert 'list="known-organisations"' in page and '<option value="Comune di Bergamo">' in page
+    assert 'list="known-organisations"' in page
+    for option in ('<option value="Comune di Bergamo" label="016024">',
+                   '<option value="Comune di Bergamo" label="Municipio di Bergamo">',
+                   '<option value="Cooperativa Alfa">'):
+        assert option in page
     assert "da_classificare" not in page
 
 
