@@ -328,8 +328,9 @@ def _references():
 def _move_references(table, column, survivor_id, merged_id):
     """Point `column` at the survivor; first drop the merged rows a unique rule of the table
     would refuse (the survivor already has that row). How many rows moved."""
-    for constraint in table.constraints:
-        if isinstance(constraint, (PrimaryKeyConstraint, UniqueConstraint)) and constraint.columns.contains_column(column):
+    uniques = [c for c in table.constraints if isinstance(c, (PrimaryKeyConstraint, UniqueConstraint))]
+    for constraint in uniques + [index for index in table.indexes if index.unique]:
+        if constraint.columns.contains_column(column):
             others = [c for c in constraint.columns if c is not column]
             twin = table.alias()
             db.session.execute(table.delete().where(column == merged_id, exists().where(
