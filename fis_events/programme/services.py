@@ -73,8 +73,7 @@ def update_organisation(organisation, *, name, kind, istat_code=None):
     others = db.select(Organisation.id).where(Organisation.id != organisation.id)
     if db.session.scalar(others.where(Organisation.name == name)):
         raise DomainError(_("Esiste già un ente con questo nome."), field="name")
-    key = organisation_key(name)
-    if key != organisation.match_key:
+    if organisation_key(name)[:Organisation.match_key.type.length] != organisation.match_key:
         same = match_organisation(name)
         if same is not None and same.id != organisation.id:
             raise DomainError(_("«%(name)s» è già tra gli enti: se sono lo stesso ente, uniscili.",
@@ -222,7 +221,7 @@ def known_organisations(leaving_out=None):
 
 def find_or_create_organisation(name, kind=None, declared_kind=None):
     """The organisation a typed name means (match_organisation), created if none: of `kind`
-    when the caller knows it (the demo data), otherwise "da classificare", keeping the kind the
+    when the caller knows it (the demo data, an organiser's form), otherwise "da classificare", keeping the kind the
     person said (`declared_kind`) for the organiser who classifies it. Safe when two requests
     create the same name at once."""
     name = " ".join((name or "").split())
