@@ -276,6 +276,13 @@ def merge_organisations(survivor, merged, user=None):
     (one beneficiary per event), and of two dates of the same stage the earlier one."""
     if merged.id == survivor.id:
         raise DomainError(_("Scegli un ente diverso da questo."), field="merged_name")
+    # a no-op write first: the row lock (PostgreSQL) or write lock (SQLite) until the commit, so
+    # two organisers merging the same duplicate at once merge it once
+    table = Organisation.__table__
+    if not db.session.execute(table.update().where(table.c.id == merged.id)
+                              .values(match_key=table.c.match_key)).rowcount:
+        raise DomainError(_("«%(name)s» è appena stato unito a un altro ente.", name=merged.name),
+                          field="merged_name")
     if merged.stages and not survivor.kind.is_municipality:
         raise DomainError(_("«%(name)s» ha tappe nel programma, che valgono solo per i Comuni: "
                             "fai restare un Comune, o classifica prima questo ente.",

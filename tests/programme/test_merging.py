@@ -9,6 +9,7 @@ import pytest
 from fis_events.audit_record import AuditEntry
 from fis_events.db_types import utcnow
 from fis_events.events import services as events
+from fis_events.errors import DomainError
 from fis_events.events.models import EventKind, Speaker, event_beneficiary
 from fis_events.extensions import db
 from fis_events.participation.models import Attendance, AttendanceSource
@@ -177,6 +178,15 @@ def test_a_refused_merge_changes_nothing(client, auth, fis, merged_name, message
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 2
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="organisation.merged")) is None
+
+
+def test_a_duplicate_merged_meanwhile_is_refused(fis):
+    bergamo = typed("Comune di Bergamo", OrganisationKind.COMUNE_CAPOLUOGO)
+    copy = typed("COMUNE DI BERGAMO", OrganisationKind.ALTRO)
+    with db.engine.begin() as conn:  # another organiser's merge, committed meanwhile
+        conn.execute(db.delete(Organisation).where(Organisation.id == copy.id))
+    with pytest.raises(DomainError, match="è appena stato unito a un altro ente"):
+        services.merge_organisations(bergamo, copy)
 
 
 def test_renaming_onto_another_organisations_name_is_refused(client, auth, fis):
