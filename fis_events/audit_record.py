@@ -123,6 +123,9 @@ ACTIONS = {
                                       "%(organisation)s")),
     "person.corrected": (_l("Dati di una persona corretti"),
                          _l("Ha corretto i dati di %(person)s, iscritto a «%(event)s»")),
+    "organisation.merged": (_l("Enti uniti"),
+                            _l("Ha unito all'ente %(organisation)s il suo doppione n. %(merged)s "
+                               "(persone spostate: %(count)s)")),
     "person.erased": (_l("Persona anonimizzata"),
                       _l("Ha anonimizzato i dati personali della persona n. %(target_id)s")),
     "people.purged": (_l("Periodo di conservazione applicato"),

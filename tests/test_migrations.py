@@ -101,3 +101,24 @@ def test_downgrade_to_base_and_up_again(migration_app):
     upgrade()
     assert current_revision() == head_revision()
     assert schema_diff() == []
+
+
+def test_organisations_typed_twice_before_get_their_key_and_wait_for_a_merge(migration_app):
+    """Duplicates made by the old exact-name lookup do not stop the migration: both get the
+    same key, and the organisers' page lists them."""
+    from fis_events.programme.services import likely_duplicates
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    upgrade(revision=script.get_revision("79aabebc2142").down_revision)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisation (name, kind, search_name) VALUES "
+            "('Comune di Bergamo', 'comune_capoluogo', 'comune di bergamo'), "
+            "('COMUNE DI BERGAMO', 'altro', 'comune di bergamo'), "
+            "('Cooperativa Alfa', 'terzo_settore', 'cooperativa alfa')"))
+    upgrade()
+    with db.engine.connect() as conn:
+        keys = conn.execute(sa.text("SELECT match_key FROM organisation ORDER BY id")).scalars().all()
+    assert keys == ["bergamo", "bergamo", "cooperativa alfa"]
+    assert [[o.name for o in group] for group in likely_duplicates()] == [
+        ["Comune di Bergamo", "COMUNE DI BERGAMO"]]

@@ -200,6 +200,8 @@ def _detail_values(details):
         values["stage"] = ProgrammeStage(details["stage"]).label
     if "reached_on" in details:
         values["date"] = long_date(date.fromisoformat(details["reached_on"]))
+    if "merged" in details:
+        values["merged"] = details["merged"]
     if "format" in details:
         values["format"] = details["format"].upper()
     if "role" in details:

@@ -11,7 +11,6 @@ from ..events.models import Event, EventStatus
 from ..programme.services import find_or_create_organisation
 from ..extensions import db
 from ..i18n import long_date, short_time
-from ..programme.models import OrganisationKind
 from ..registration.models import AttendanceMode, Registration
 from ..text import check_text
 from . import results, services
@@ -197,7 +196,7 @@ def walk_in(event_id):
         db.session.get(Event, event.id),  # the whole event: registering checks its capacities
         email=text(data, "email", 254), first_name=text(data, "first_name", 100),
         last_name=text(data, "last_name", 100), mode=mode,
-        organisation=lambda: find_or_create_organisation(organisation_name, OrganisationKind.ALTRO),
+        organisation=lambda: find_or_create_organisation(organisation_name),
         role=text(data, "role", 200) or None, user=user, device=device,
         door=text(data, "door", 50), override=override)
     return jsonify(outcome_data(outcome))

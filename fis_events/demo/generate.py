@@ -45,7 +45,7 @@ from ..participation.models import Attendance, AttendanceEvidence, AttendanceSou
 from ..programme.models import Organisation, OrganisationKind, OrganisationStage, ProgrammeStage
 from ..registration.models import AttendanceMode, Person, Registration, RegistrationStatus
 from ..results.services import Scope, compute_totals, forget_totals
-from ..search import search_key
+from ..search import organisation_key, search_key
 from . import loader
 
 MARKER = "demo"
@@ -338,7 +338,8 @@ class Generator:
                                          .where(Organisation.name.in_(part))).all())
         missing = [name for name in names if name not in ids]
         new_ids = self.insert(Organisation.__table__, [
-            dict(name=name, kind=OrganisationKind(wanted[name]), search_name=search_key(name))
+            dict(name=name, kind=OrganisationKind(wanted[name]), search_name=search_key(name),
+                 match_key=organisation_key(name))
             for name in missing], key="name")
         ids.update(zip(missing, new_ids))
         return ids

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..i18n import to_rome
 from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
+from ..programme.services import known_organisations
 from . import copying, series, services
 from .pages import event_or_404
 from ..unit_of_work import discard_changes
@@ -369,7 +370,7 @@ def render_item(item, form, speaker_form, multi_day=None):
         multi_day = form.set_days(item.event)
     status = 422 if form.errors or form.form_errors or speaker_form.errors or speaker_form.form_errors else 200
     known_speakers = db.session.scalars(db.select(Speaker).order_by(Speaker.name)).all()
-    organisations = db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all()
+    organisations = known_organisations()
     return render_template("manage/item.html", item=item, event=item.event, form=form,
                            speaker_form=speaker_form, multi_day=multi_day,
                            known_speakers=known_speakers, organisations=organisations), status

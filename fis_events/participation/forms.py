@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..db_types import parse_id
 from ..forms import REQUIRED, Form, enum_options, row_id
-from ..programme.models import OrganisationKind
+from ..programme.models import DECLARABLE_KINDS
 from ..registration.models import AttendanceMode
 
 
@@ -65,7 +65,7 @@ class UnregisteredAttendeeForm(Form):
                                validators=[DataRequired(REQUIRED), Length(max=200)],
                                render_kw={"autocomplete": "off", "list": "known-organisations"})
     organisation_kind = SelectField(_l("Tipo di ente"), validators=[Optional()],
-                                    choices=lambda: [SelectChoice("", "—")] + enum_options(OrganisationKind)(),
+                                    choices=lambda: [SelectChoice("", "—")] + enum_options(DECLARABLE_KINDS)(),
                                     description=_l("Serve solo se l'ente non è nell'elenco."))
     role = StringField(_l("Ruolo"), validators=[Length(max=200)],
                        render_kw={"autocomplete": "off"})

@@ -30,7 +30,7 @@ from ..pages import apply_change, get_or_404
 from ..events.models import Event
 from ..extensions import db
 from ..i18n import ROME
-from ..programme.models import Organisation
+from ..programme.services import known_organisations
 from ..registration.models import AttendanceMode
 from ..registration.services import offered_modes
 from ..registration.views import organisation_from_form
@@ -173,7 +173,7 @@ def render_register(event, add_form=None):
         "participation/register.html", event=event, closed=None, registered=registered,
         unregistered=unregistered, modes=offered_modes(event), add_form=add_form,
         register_form=AttendanceRegisterForm(formdata=None),
-        organisations=db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all(),
+        organisations=known_organisations(),
     ), status
 
 
@@ -221,7 +221,7 @@ def add_attendee(event_id):
         try:
             attendance, created = services.add_unregistered(
                 event, first_name=form.first_name.data, last_name=form.last_name.data,
-                email=form.email.data, organisation=organisation_from_form(form),
+                email=form.email.data, organisation=organisation_from_form(form, by_organiser=True),
                 role=form.role.data, mode=AttendanceMode(form.mode.data),
                 user=current_user._get_current_object())
         except DomainError as error:

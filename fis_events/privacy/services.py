@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, union, update
+from sqlalchemy import case, delete, func, select, union, update
 
 from .. import audit_record as audit
 from ..db_types import utcnow
@@ -43,7 +43,9 @@ def find_person(email):
 def search_people(text, limit=50):
     """People whose name, e-mail or organisation matches, ignoring case and accents, with how
     many registrations and attendances they have: (person, organisation name, registrations,
-    attendances). Anonymised people match nothing: their search key and address are gone."""
+    attendances). Name matches come first, then e-mail, then organisation (the admin looks for
+    a person: "rossi" is Mario Rossi before everyone at Cooperativa Rossi). Anonymised people
+    match nothing: their search key and address are gone."""
     key = search_key(text)
     if not key:
         return []
@@ -58,7 +60,9 @@ def search_people(text, limit=50):
         .where(Person.erased_at.is_(None),
                db.or_(Person.search_name.like(pattern), Person.email.like(pattern),
                       Organisation.search_name.like(pattern)))
-        .order_by(Person.last_name, Person.first_name, Person.id).limit(limit)).all()
+        .order_by(case((Person.search_name.like(pattern), 0), (Person.email.like(pattern), 1),
+                       else_=2),
+                  Person.last_name, Person.first_name, Person.id).limit(limit)).all()
 
 
 def erase(person, reason="request", by=None):

@@ -30,3 +30,15 @@ class StageForm(Form):
 
     def set_programmes(self, programmes):
         self.programme.choices = [SelectChoice(p.id, p.name) for p in programmes]
+
+
+class MergeForm(Form):
+    """Which organisation disappears into the one whose page this is."""
+
+    merged_name = StringField(_l("Ente doppione da unire a questo"),
+                              validators=[DataRequired(REQUIRED), Length(max=200)],
+                              render_kw={"list": "known-organisations", "autocomplete": "off"},
+                              description=_l("Il nome esatto dell'altro ente, come compare "
+                                             "nell'elenco: le sue persone, presenze, inviti e "
+                                             "tappe passano a questo, e il suo nome resta come "
+                                             "altro nome di questo ente."))

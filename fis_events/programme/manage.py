@@ -11,7 +11,7 @@ from ..pages import get_or_404
 from ..extensions import db
 from ..unit_of_work import discard_changes
 from . import services
-from .forms import OrganisationForm, StageForm
+from .forms import MergeForm, OrganisationForm, StageForm
 from .models import Organisation, OrganisationKind, OrganisationStage, Programme, ProgrammeStage
 
 bp = Blueprint("programme_manage", __name__, url_prefix="/gestione")
@@ -44,7 +44,13 @@ def organisations():
                            stages=services.current_stages([o.id for o in page.items]))
 
 
-def render_organisation(organisation, form=None, stage_form=None):
+@bp.route("/organizzazioni/doppioni")
+def duplicates():
+    return render_template("programme/duplicates.html", groups=services.likely_duplicates(),
+                           form=MergeForm(formdata=None))
+
+
+def render_organisation(organisation, form=None, stage_form=None, merge_form=None):
     if form is None:
         form = OrganisationForm(formdata=None)
         form.fill_from(organisation)
@@ -52,10 +58,12 @@ def render_organisation(organisation, form=None, stage_form=None):
     if stage_form is None:
         stage_form = StageForm(formdata=None)
     stage_form.set_programmes(all_programmes)
-    refused = form.errors or form.form_errors or stage_form.errors or stage_form.form_errors
+    merge_form = merge_form or MergeForm(formdata=None)
+    refused = any(f.errors or f.form_errors for f in (form, stage_form, merge_form))
     return render_template(
         "programme/organisation.html", organisation=organisation, form=form, stage_form=stage_form,
-        programmes=all_programmes, stages=list(ProgrammeStage),
+        merge_form=merge_form, programmes=all_programmes, stages=list(ProgrammeStage),
+        organisations=services.known_organisations(leaving_out=organisation),
         current=services.current_stages([organisation.id]),
         history={p.id: services.stage_history(organisation, p) for p in all_programmes},
     ), 422 if refused else 200
@@ -78,6 +86,27 @@ def organisation(organisation_id):
             flash(_("Dati dell'ente salvati."), "success")
             return redirect(url_for(".organisation", organisation_id=organisation.id))
     return render_organisation(organisation, form=form)
+
+
+@bp.route("/organizzazioni/<int:organisation_id>/unisci", methods=["POST"])
+def merge(organisation_id):
+    """Another organisation (a duplicate) becomes this one."""
+    organisation = get_or_404(Organisation, organisation_id)
+    form = MergeForm()
+    if form.validate_on_submit():
+        merged = db.session.scalar(db.select(Organisation).filter_by(name=form.merged_name.data))
+        try:
+            if merged is None:
+                raise DomainError(_("Nessun ente si chiama «%(name)s»: scegli il nome dall'elenco.",
+                                    name=form.merged_name.data), field="merged_name")
+            services.merge_organisations(organisation, merged, user=current_user._get_current_object())
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("«%(merged)s» è stato unito a questo ente.", merged=form.merged_name.data),
+                  "success")
+            return redirect(url_for(".organisation", organisation_id=organisation.id))
+    return render_organisation(organisation, merge_form=form)
 
 
 @bp.route("/organizzazioni/<int:organisation_id>/tappe", methods=["POST"])

@@ -4,7 +4,7 @@ from sqlalchemy import event
 
 from ..db_types import EnumText, LabelledEnum, UTCDateTime, utcnow
 from ..extensions import db
-from ..search import search_key
+from ..search import organisation_key, search_key
 
 
 class Programme(db.Model):
@@ -94,6 +94,8 @@ class OrganisationKind(LabelledEnum):
     FORMEZ = "formez"
     UNIVERSITA = "universita"
     ALTRO = "altro"
+    #: typed by someone and matching no known organisation: an organiser has to say what it is
+    UNCLASSIFIED = "da_classificare"
 
     @classmethod
     def _labels(cls):
@@ -105,12 +107,17 @@ class OrganisationKind(LabelledEnum):
             cls.FORMEZ: _l("Formez"),
             cls.UNIVERSITA: _l("Università"),
             cls.ALTRO: _l("Altro"),
+            cls.UNCLASSIFIED: _l("Da classificare"),
         }
 
     @property
     def is_municipality(self):
         """Comuni vs partenariato, as the programme's results split them."""
         return self in (OrganisationKind.COMUNE_CAPOLUOGO, OrganisationKind.CITTA_METROPOLITANA)
+
+
+#: the kinds someone may say an organisation is ("da classificare" is for organisers to resolve)
+DECLARABLE_KINDS = [kind for kind in OrganisationKind if kind is not OrganisationKind.UNCLASSIFIED]
 
 
 class Organisation(db.Model):
@@ -121,12 +128,33 @@ class Organisation(db.Model):
     istat_code = db.Column(db.String(6), unique=True)
     #: the name without case, accents or apostrophes, for search
     search_name = db.Column(db.String(200), nullable=False, default="", index=True)
+    #: fis_events.search.organisation_key of the name: typed names match by it. Not unique:
+    #: duplicates made before it existed wait for an organiser to merge them
+    match_key = db.Column(db.String(200), nullable=False, default="", index=True)
+    #: the kind the person who typed a new organisation said it was, until an organiser classifies it
+    declared_kind = db.Column(EnumText(OrganisationKind))
 
     stages = db.relationship("OrganisationStage", back_populates="organisation",
                              order_by="(OrganisationStage.reached_on, OrganisationStage.id)")
+    aliases = db.relationship("OrganisationAlias", back_populates="organisation",
+                              order_by="OrganisationAlias.name", cascade="all, delete-orphan")
 
     def __str__(self):
         return self.name
+
+
+class OrganisationAlias(db.Model):
+    """Another name of an organisation, kept when a duplicate is merged into it, so that typing
+    the old name again finds the organisation that survived."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    organisation_id = db.Column(db.ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False,
+                                index=True)
+    name = db.Column(db.String(200), nullable=False)
+    #: organisation_key(name); one organisation per key among the aliases
+    match_key = db.Column(db.String(200), nullable=False, unique=True)
+
+    organisation = db.relationship("Organisation", back_populates="aliases")
 
 
 @event.listens_for(Organisation, "before_insert")
@@ -134,3 +162,4 @@ class Organisation(db.Model):
 def _organisation_search_name(mapper, connection, organisation):
     # cut to the column: NFKD makes some characters longer ("½" is three)
     organisation.search_name = search_key(organisation.name)[:Organisation.search_name.type.length]
+    organisation.match_key = organisation_key(organisation.name)[:Organisation.match_key.type.length]

@@ -8,17 +8,19 @@ unique per organisation and programme.
 import re
 from datetime import datetime
 
+from blinker import Namespace
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, case, exists, func
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, long_date
-from ..search import search_key
+from ..search import organisation_key, search_key
 from ..sql import refused_on_conflict
-from .models import Organisation, OrganisationKind, OrganisationStage, ProgrammeStage
+from .models import (Organisation, OrganisationAlias, OrganisationKind, OrganisationStage,
+                     ProgrammeStage)
 
 ISTAT_CODE = re.compile(r"\d{6}")
 
@@ -71,12 +73,19 @@ def update_organisation(organisation, *, name, kind, istat_code=None):
     others = db.select(Organisation.id).where(Organisation.id != organisation.id)
     if db.session.scalar(others.where(Organisation.name == name)):
         raise DomainError(_("Esiste già un ente con questo nome."), field="name")
+    if organisation_key(name)[:Organisation.match_key.type.length] != organisation.match_key:
+        same = match_organisation(name)
+        if same is not None and same.id != organisation.id:
+            raise DomainError(_("«%(name)s» è già tra gli enti: se sono lo stesso ente, uniscili.",
+                                name=same.name), field="name")
     if istat_code and db.session.scalar(others.where(Organisation.istat_code == istat_code)):
         raise DomainError(_("Il codice ISTAT %(code)s è già di un altro ente.", code=istat_code),
                           field="istat_code")
     with refused_on_conflict(_("Nome o codice ISTAT appena assegnati a un altro ente: riprova."),
                              "name"):
         organisation.name, organisation.kind, organisation.istat_code = name, kind, istat_code
+        if kind is not OrganisationKind.UNCLASSIFIED:
+            organisation.declared_kind = None
     audit.record("organisation.updated", target=organisation)
     return organisation
 
@@ -177,18 +186,160 @@ def pipeline_counts(programme, on=None):
     return {stage: counted.get(stage, 0) for stage in ProgrammeStage}
 
 
-def find_or_create_organisation(name, kind=None):
-    """The organisation of that name, created if new; safe when two requests create it at once."""
+def match_organisation(name):
+    """The known organisation a typed name means, or None. Six digits are an ISTAT code; any
+    other name matches by organisation_key ("COMUNE DI  BERGAMO" is Comune di Bergamo), among
+    the organisations (a classified one before one still to classify, then the oldest: the
+    typed copies of a name came later) and then among the names of merged duplicates."""
+    name = " ".join((name or "").split())
+    if ISTAT_CODE.fullmatch(name):
+        found = db.session.scalar(db.select(Organisation).filter_by(istat_code=name))
+        if found is not None:
+            return found
+    key = organisation_key(name)[:Organisation.match_key.type.length]
+    if not key:
+        return None
+    unclassified_last = case((Organisation.kind == OrganisationKind.UNCLASSIFIED, 1), else_=0)
+    return db.session.scalar(
+        db.select(Organisation).where(Organisation.match_key == key)
+        .order_by(unclassified_last, Organisation.id).limit(1)) or db.session.scalar(
+        db.select(Organisation).join(OrganisationAlias).where(OrganisationAlias.match_key == key))
+
+
+def known_organisations(leaving_out=None):
+    """(value, label) of the forms' list of known organisations (a <datalist>): each name, with
+    its ISTAT code as label, and each merged name as the label of the organisation it now is, so
+    that typing either offers the organisation. Two queries."""
+    organisations = db.select(Organisation.name, Organisation.istat_code).order_by(Organisation.name)
+    aliases = (db.select(Organisation.name, OrganisationAlias.name).join(OrganisationAlias)
+               .order_by(OrganisationAlias.name))
+    if leaving_out is not None:
+        organisations = organisations.where(Organisation.id != leaving_out.id)
+        aliases = aliases.where(Organisation.id != leaving_out.id)
+    return db.session.execute(organisations).all() + db.session.execute(aliases).all()
+
+
+def find_or_create_organisation(name, kind=None, declared_kind=None):
+    """The organisation a typed name means (match_organisation), created if none: of `kind`
+    when the caller knows it (the demo data, an organiser's form), otherwise "da classificare", keeping the kind the
+    person said (`declared_kind`) for the organiser who classifies it. Safe when two requests
+    create the same name at once."""
     name = " ".join((name or "").split())
     if not name:
         return None
-    query = db.select(Organisation).filter_by(name=name)
-    organisation = db.session.scalar(query)
+    organisation = match_organisation(name)
     if organisation is None:
+        query = db.select(Organisation).filter_by(name=name)
         try:
             with db.session.begin_nested():
-                organisation = Organisation(name=name, kind=kind or OrganisationKind.ALTRO)
+                organisation = Organisation(name=name, kind=kind or OrganisationKind.UNCLASSIFIED,
+                                            declared_kind=None if kind else declared_kind)
                 db.session.add(organisation)
         except IntegrityError:
             organisation = db.session.scalar(query)
     return organisation
+
+
+# ---- duplicates -----------------------------------------------------------------------------
+
+#: sent once two organisations became one, inside the merge's transaction (the totals' snapshots
+#: answer it: every figure by kind of organisation may have changed)
+organisations_merged = Namespace().signal("organisations-merged")
+
+
+def likely_duplicates():
+    """Groups of organisations that look like one: names with the same organisation_key (made
+    before names were matched by key, or typed while a twin was being created), or a name that
+    is another organisation's merged name (that one first). By key; three queries."""
+    shared = (db.select(Organisation.match_key).group_by(Organisation.match_key)
+              .having(func.count(Organisation.id) > 1))
+    aliased = (db.select(OrganisationAlias.match_key).join(Organisation)
+               .where(OrganisationAlias.match_key != Organisation.match_key))
+    groups = {}
+    for key, owner in db.session.execute(
+            db.select(OrganisationAlias.match_key, Organisation).join(Organisation)
+            .where(OrganisationAlias.match_key.in_(aliased))):
+        groups[key] = [owner]
+    for organisation in db.session.scalars(db.select(Organisation).where(
+            Organisation.match_key != "",
+            Organisation.match_key.in_(shared) | Organisation.match_key.in_(aliased))
+            .order_by(Organisation.match_key, Organisation.id)):
+        groups.setdefault(organisation.match_key, []).append(organisation)
+    return [groups[key] for key in sorted(groups) if len(groups[key]) > 1]
+
+
+def merge_organisations(survivor, merged, user=None):
+    """`merged` becomes `survivor`: every row that names it (people, invitations, speakers,
+    attendances, beneficiaries, stages, whichever domain owns them) moves, its names stay as
+    aliases so typing them again finds the survivor, its ISTAT code moves if the survivor has
+    none, and `merged` is deleted. Where a unique rule would be broken the survivor's row stays
+    (one beneficiary per event), and of two dates of the same stage the earlier one."""
+    if merged.id == survivor.id:
+        raise DomainError(_("Scegli un ente diverso da questo."), field="merged_name")
+    # a no-op write first: the row lock (PostgreSQL) or write lock (SQLite) until the commit, so
+    # two organisers merging the same duplicate at once merge it once
+    table = Organisation.__table__
+    if not db.session.execute(table.update().where(table.c.id == merged.id)
+                              .values(match_key=table.c.match_key)).rowcount:
+        raise DomainError(_("«%(name)s» è appena stato unito a un altro ente.", name=merged.name),
+                          field="merged_name")
+    if merged.stages and not survivor.kind.is_municipality:
+        raise DomainError(_("«%(name)s» ha tappe nel programma, che valgono solo per i Comuni: "
+                            "fai restare un Comune, o classifica prima questo ente.",
+                            name=merged.name), field="merged_name")
+    _keep_earlier_stages(survivor, merged)
+    names = [merged.name] + [alias.name for alias in merged.aliases]
+    istat_code, merged.istat_code = merged.istat_code, None
+    db.session.flush()
+    moved = {table.name: _move_references(table, column, survivor.id, merged.id)
+             for table, column in _references()}
+    db.session.expire_all()
+    taken = set(db.session.scalars(db.select(OrganisationAlias.match_key)))
+    for name in names:
+        key = organisation_key(name)[:OrganisationAlias.match_key.type.length]
+        if key and key not in taken:
+            taken.add(key)
+            db.session.add(OrganisationAlias(organisation_id=survivor.id, name=name, match_key=key))
+    if survivor.istat_code is None:
+        survivor.istat_code = istat_code
+    audit.record("organisation.merged", target=survivor, user=user, merged=merged.id,
+                 count=moved.get("person", 0))
+    db.session.delete(merged)
+    db.session.flush()
+    organisations_merged.send(survivor)
+    return survivor
+
+
+def _keep_earlier_stages(survivor, merged):
+    """A stage both reached stays once, on the survivor, with the earlier date (the histories
+    each run in order, so the earlier dates do too)."""
+    for entry in list(merged.stages):
+        twin = stage_history(survivor, entry.programme).get(entry.stage)
+        if twin is not None:
+            twin.reached_on = min(twin.reached_on, entry.reached_on)
+            merged.stages.remove(entry)
+            db.session.delete(entry)
+
+
+def _references():
+    """(table, column) of every foreign key to organisation.id, in every domain: a merge must
+    move them all, including ones added later."""
+    target = Organisation.__table__.c.id
+    for table in db.metadata.sorted_tables:
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column is target:
+                yield table, foreign_key.parent
+
+
+def _move_references(table, column, survivor_id, merged_id):
+    """Point `column` at the survivor; first drop the merged rows a unique rule of the table
+    would refuse (the survivor already has that row). How many rows moved."""
+    uniques = [c for c in table.constraints if isinstance(c, (PrimaryKeyConstraint, UniqueConstraint))]
+    for constraint in uniques + [index for index in table.indexes if index.unique]:
+        if constraint.columns.contains_column(column):
+            others = [c for c in constraint.columns if c is not column]
+            twin = table.alias()
+            db.session.execute(table.delete().where(column == merged_id, exists().where(
+                twin.c[column.name] == survivor_id, *(twin.c[c.name] == c for c in others))))
+    return db.session.execute(table.update().where(column == merged_id)
+                              .values({column.name: survivor_id})).rowcount

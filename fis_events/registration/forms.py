@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectCho
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..forms import REQUIRED, Form, enum_options
-from ..programme.models import OrganisationKind
+from ..programme.models import DECLARABLE_KINDS
 
 class PersonForm(Form):
     """A person's details: typed once when registering, corrected later by the person (from
@@ -24,7 +24,7 @@ class PersonForm(Form):
                                validators=[Length(max=100)], render_kw={"autocomplete": "address-level2"})
 
     def set_kind_choices(self):
-        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(OrganisationKind)()
+        self.organisation_kind.choices = [SelectChoice("", "—")] + enum_options(DECLARABLE_KINDS)()
 
     def fill_from(self, person):
         for name in ("first_name", "last_name", "role", "municipality"):

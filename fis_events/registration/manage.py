@@ -13,6 +13,7 @@ from ..events.pages import event_or_404
 from ..pages import get_or_404
 from ..extensions import db
 from ..programme.models import Organisation, OrganisationKind
+from ..programme.services import known_organisations
 from ..unit_of_work import discard_changes
 from . import services
 from .export import as_csv, as_xlsx
@@ -64,8 +65,7 @@ def render(event, status=200, **forms):
                            filters=filters, modes=services.offered_modes(event),
                            statuses=list(RegistrationStatus), kinds=list(OrganisationKind),
                            action_form=CancelForm(),
-                           organisations=db.session.scalars(
-                               db.select(Organisation.name).order_by(Organisation.name)).all(),
+                           organisations=known_organisations(),
                            **forms_for(event, **forms)), status
 
 

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, attach_error
 from ..events.public import get_public_event
-from ..programme.services import find_or_create_organisation
+from ..programme.services import find_or_create_organisation, known_organisations, match_organisation
 from ..extensions import db, limiter
-from ..programme.models import Organisation, OrganisationKind
+from ..programme.models import OrganisationKind
 from ..unit_of_work import discard_changes
 from . import services
 from .emails import ics_bytes
@@ -27,19 +27,22 @@ def link_limit():
     return current_app.config["RATELIMIT_LINK"]
 
 
-def organisation_from_form(form):
-    """An existing organisation by name, or a new one of the kind the person chose; None when
-    left empty (correcting one's details)."""
+def organisation_from_form(form, by_organiser=False):
+    """The known organisation the typed name means (match_organisation: "COMUNE DI BERGAMO" is
+    Comune di Bergamo), or a new one: of the kind chosen when an organiser typed it (they are
+    the ones who classify), otherwise "da classificare", keeping the kind the person chose;
+    None when left empty (correcting one's details)."""
     name = form.organisation.data
     if not name:
         return None
-    existing = db.session.scalar(db.select(Organisation).filter_by(name=name))
+    existing = match_organisation(name)
     if existing is not None:
         return existing
     if not form.organisation_kind.data:
         raise DomainError(_("Il tuo ente non è nell'elenco: indica di che tipo è."),
                           field="organisation_kind")
-    return find_or_create_organisation(name, OrganisationKind(form.organisation_kind.data))
+    kind = OrganisationKind(form.organisation_kind.data)
+    return find_or_create_organisation(name, kind if by_organiser else None, declared_kind=kind)
 
 
 def register_from_form(event, form, **options):
@@ -47,7 +50,8 @@ def register_from_form(event, form, **options):
     return services.register(
         event, email=form.email.data, first_name=form.first_name.data,
         last_name=form.last_name.data, mode=AttendanceMode(form.mode.data),
-        organisation=lambda: organisation_from_form(form), role=form.role.data or None,
+        organisation=lambda: organisation_from_form(form, options.get("source") == "organiser"),
+        role=form.role.data or None,
         municipality=form.municipality.data or None,
         accessibility_needs=form.accessibility_needs.data,
         photo_consent=form.photo_consent.data, newsletter_consent=form.newsletter_consent.data,
@@ -87,7 +91,7 @@ def register(event_id):
                   "success" if outcome == "confirmed" else "warning")
             return redirect(url_for(".manage", token=registration.manage_token))
     status = 422 if request.method == "POST" else 200
-    organisations = db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all()
+    organisations = known_organisations()
     return render_template("registration/register.html", event=event, form=form, state=state,
                            counts=services.counts(event), organisations=organisations,
                            invitation_ok=not event.invitation_only or bool(
@@ -157,10 +161,9 @@ def edit_person(registration, user, done):
         else:
             flash(changes_message(changes, person), "success" if changes else "info")
             return redirect(done)
-    organisations = db.session.scalars(db.select(Organisation.name).order_by(Organisation.name)).all()
     return render_template("registration/person_form.html", form=form, person=person,
                            registration=registration, event=registration.event, back=done,
-                           organisations=organisations, staff=user is not None), \
+                           organisations=known_organisations(), staff=user is not None), \
         422 if request.method == "POST" else 200
 
 

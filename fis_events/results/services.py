@@ -8,7 +8,8 @@ Counting rules (also written beside the figures on every page that shows them):
   whole scope are shown beside it;
 - Comuni (comune capoluogo, città metropolitana) vs partenariato (every other kind) splits by the
   organisation the person represented at the event, kept on the attendance so that it survives
-  erasure; a person without one is counted apart ("non indicata");
+  erasure; a person without one, or with one still "da classificare", is counted apart ("non
+  indicata") until an organiser classifies it;
 - a support meeting counts once it is held (Event.held_condition);
 - no-shows are confirmed registrations without an attendance, at events already over.
 
@@ -33,7 +34,7 @@ from ..extensions import db
 from ..i18n import ROME
 from ..participation.models import Attendance
 from ..programme.models import Organisation, OrganisationKind, Phase, Programme, ProgrammeStage
-from ..programme.services import current_stages, pipeline_counts
+from ..programme.services import current_stages, organisations_merged, pipeline_counts
 from ..registration.models import AttendanceMode, Person, Registration, RegistrationStatus
 from ..sql import upsert
 from .models import ResultsSnapshot
@@ -137,6 +138,7 @@ def parse_scope(args):
 
 def _group_expression():
     return case((Attendance.organisation_id.is_(None), literal("non_indicata")),
+                (Organisation.kind == OrganisationKind.UNCLASSIFIED, literal("non_indicata")),
                 (Organisation.kind.in_(MUNICIPAL_KINDS), literal("comuni")),
                 else_=literal("partenariato"))
 
@@ -214,6 +216,12 @@ def totals(scope, now=None):
     upsert(ResultsSnapshot, dict(key=key, computed_at=now, data=json.dumps(_totals_to_json(result))),
            ("key",))
     return result
+
+
+@organisations_merged.connect
+def _forget_after_merge(survivor):
+    """A merge may move people between Comuni and partenariato: no snapshot may say otherwise."""
+    db.session.execute(db.delete(ResultsSnapshot))
 
 
 def forget_totals():

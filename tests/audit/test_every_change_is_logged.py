@@ -10,7 +10,9 @@ from fis_events.audit_record import ActorKind
 from fis_events.audit.services import describe
 from fis_events.checkin import services as checkin
 from fis_events.events import copying
+from fis_events.extensions import db
 from fis_events.i18n import ROME
+from fis_events.programme.models import Organisation, OrganisationKind
 
 SAMPLES = Path(__file__).parent.parent / "participation" / "samples"
 #: POST routes that change nothing recorded
@@ -260,6 +262,17 @@ def _(s):
 @scenario("programme_manage.delete_stage", "organisation.stage_deleted")
 def _(s):
     return post(s, f"/gestione/tappe/{s.stage.id}/elimina")
+
+
+def typed_twin(s):
+    """A copy of Comune di Bergamo as the old exact-name lookup made them."""
+    db.session.add(Organisation(name="COMUNE DI BERGAMO", kind=OrganisationKind.ALTRO))
+    db.session.commit()
+
+
+@scenario("programme_manage.merge", "organisation.merged", setup=typed_twin)
+def _(s):
+    return post(s, f"/gestione/organizzazioni/{s.bergamo.id}/unisci", merged_name="COMUNE DI BERGAMO")
 
 
 @scenario("privacy.erase", "person.erased")

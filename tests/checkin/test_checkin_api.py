@@ -15,6 +15,7 @@ from fis_events.accounts.models import User
 from fis_events.checkin import services
 from fis_events.extensions import db
 from fis_events.participation.models import Attendance
+from fis_events.programme.models import Organisation, OrganisationKind
 from fis_events.registration.qr import qr_payload
 from support import PASSWORD, csrf_from
 
@@ -143,6 +144,8 @@ def test_walk_in_undo_and_manual_through_the_api(client, auth, today_event, regi
     assert response.status_code == 422 and "Posti esauriti" in response.json["error"]["message"]
     response = api(client, event, "walk-in", {**walk, "override": True}, token)
     assert response.json["result"] == "ok"
+    # the door does not say what a new organisation is: an organiser will
+    assert db.session.scalar(db.select(Organisation.kind)) is OrganisationKind.UNCLASSIFIED
     registration_id = response.json["person"]["registration_id"]
     assert api(client, event, "undo", {"registration_id": registration_id}, token).status_code == 200
     response = api(client, event, "manual", {"registration_id": registration_id, "nonce": "m1"}, token)

@@ -63,3 +63,20 @@ def test_pages_show_an_erased_person_as_a_placeholder(client, auth, person):
     assert registrations.status_code == 200
     assert "Partecipante anonimizzato" in registrations.get_data(as_text=True)
     assert client.get(f"/gestione/risultati/partecipanti/{person.id}").status_code == 200
+
+
+def test_name_matches_come_before_organisation_matches(client, auth, app_ctx):
+    from fis_events.programme.models import Organisation, OrganisationKind
+    from fis_events.registration.models import Person
+
+    rossi = Organisation(name="Cooperativa Rossi", kind=OrganisationKind.TERZO_SETTORE)
+    db.session.add_all([
+        Person(email="anna@example.org", first_name="Anna", last_name="Bianchi", organisation=rossi),
+        Person(email="bruno@example.org", first_name="Bruno", last_name="Abate", organisation=rossi),
+        Person(email="mrossi@example.org", first_name="Maria", last_name="Verdi"),
+        Person(email="mario@example.org", first_name="Mario", last_name="Rossi")])
+    db.session.commit()
+    auth.login("admin")
+    page = client.get("/gestione/persone", query_string={"q": "rossi"}).get_data(as_text=True)
+    order = [page.index(name) for name in ("Mario Rossi", "Maria Verdi", "Bruno Abate", "Anna Bianchi")]
+    assert order == sorted(order)

@@ -40,7 +40,10 @@ def test_register_confirm_and_manage(client, open_event):
     registration = db.session.scalars(db.select(Registration)).one()
     assert registration.person.full_name == "Niccolò D'Angelo"
     assert not registration.photo_consent and registration.privacy_notice_read_at
-    assert registration.person.organisation.kind.value == "comune_capoluogo"
+    # a new organisation waits for an organiser to classify it, with what the participant said
+    organisation = registration.person.organisation
+    assert (organisation.kind.value, organisation.declared_kind.value) == ("da_classificare",
+                                                                           "comune_capoluogo")
 
 
 def test_bad_input_keeps_what_was_typed_and_writes_nothing(client, open_event):

@@ -197,6 +197,9 @@ ROUTES = {
     ("programme_manage.organisation", "POST"): Route(
         ORGANISERS, lambda w, s, r: {"organisation_id": w.organisation_id}),
     ("programme_manage.organisations", "GET"): Route(ORGANISERS),
+    ("programme_manage.duplicates", "GET"): Route(ORGANISERS),
+    ("programme_manage.merge", "POST"): Route(  # no name to merge: refused, nothing changes
+        ORGANISERS, lambda w, s, r: {"organisation_id": w.organisation_id}),
     ("public.event", "GET"): Route(PUBLIC, event_args),
     ("public.index", "GET"): Route(PUBLIC),
     ("public.printable", "GET"): Route(PUBLIC, event_args),
