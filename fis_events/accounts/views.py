@@ -39,14 +39,20 @@ def account_limit():
     return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
 
 
+def failed_attempt(response):
+    """Only failures use up the limits: a log-in that succeeds (a redirect) costs nothing, so a
+    whole office behind one address can log in at nine o'clock."""
+    return response.status_code != 302
+
+
 def submitted_account():
     email = (request.form.get("email") or "").strip().lower()
     return "login:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 @bp.route("/accesso", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(account_limit, methods=["POST"], key_func=submitted_account)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(account_limit, methods=["POST"], key_func=submitted_account, deduct_when=failed_attempt)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
