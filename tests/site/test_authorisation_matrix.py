@@ -93,12 +93,16 @@ def token_args(w, s, r):
 
 
 JSON_ACCEPT = {"Accept": "application/json"}
+#: routes that end the user's sessions on the server when they succeed
+ENDS_SESSIONS = {("accounts.logout", "POST")}
 UP = {"direction": "up"}
 
 ROUTES = {
     ("accounts.login", "GET"): Route(PUBLIC),
     ("accounts.login", "POST"): Route(PUBLIC),
     ("accounts.logout", "POST"): Route(STAFF),
+    ("accounts.password", "GET"): Route(STAFF),
+    ("accounts.password", "POST"): Route(STAFF),
     ("api.event", "GET"): Route(PUBLIC, event_args),
     ("api.events", "GET"): Route(PUBLIC),
     ("api.openapi", "GET"): Route(PUBLIC),
@@ -345,6 +349,8 @@ class World:
             response = self.client(role).open(url, method=method, **options)
             response.close()
             found[url] = answer(response)
+        if (endpoint, method) in ENDS_SESSIONS and found[url] == OK:
+            self.sign_in()  # the session it ended is refused from now on, copies of it too
         return found
 
     # objects made for one request, so that what it changes touches nothing shared
