@@ -129,16 +129,9 @@ def export(table, fmt):
     except DomainError as error:
         return Response(error.message, status=422, mimetype="text/plain")
     header, rows, title = exports.table(table, scope, group=request.args.get("gruppo") or None)
-    if fmt == "csv":
-        body, mimetype = spreadsheets.as_csv(header, rows), "text/csv; charset=utf-8"
-    else:
-        body = spreadsheets.as_xlsx(header, rows, title, title)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     if table == "partecipanti":  # names leave the system
         record("results.exported", format=fmt, count=len(rows))
-    filename = f"fis-{table}.{fmt}"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return spreadsheets.download(header, rows, fmt, f"fis-{table}.{fmt}", title)
 
 
 @public_bp.route("/programmi/<code>/risultati")
