@@ -4,7 +4,7 @@ import click
 from ..errors import DomainError
 from ..unit_of_work import CommandGroup
 from .models import Role
-from .services import create_user, disable_user
+from .services import create_user, disable_user, user_by_email
 
 users_cli = CommandGroup("users", help="Staff accounts.")
 
@@ -29,7 +29,7 @@ def create(email, name, role, password):
 def disable(email):
     """Disable a staff user: no more log-ins, and their open sessions end now."""
     try:
-        user = disable_user(email)
+        user = disable_user(user_by_email(email))
     except DomainError as error:
         raise click.ClickException(error.message)
     click.echo(f"Disabled {user.email}")

@@ -53,11 +53,25 @@ def change_password(user, current_password, new_password):
     audit.record("account.password_changed", user=user, target=user)
 
 
-def disable_user(email):
-    """An admin closes an account: it cannot log in, and its open sessions end at once."""
+def user_by_email(email):
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if user is None:
         raise DomainError(_("Nessun utente con questo indirizzo e-mail."), field="email")
+    return user
+
+
+def staff_users():
+    """Every account, active ones first, by name."""
+    return db.session.scalars(db.select(User).order_by(User.active.desc(), User.name, User.id)).all()
+
+
+def disable_user(user, by=None):
+    """An admin closes an account: it cannot log in, and its open sessions end at once. An admin
+    does not close their own (nobody might be left to open the others again)."""
+    if by is not None and by.id == user.id:
+        raise DomainError(_("Non puoi disabilitare il tuo stesso account."))
+    if not user.active:
+        raise DomainError(_("L'account è già disabilitato."))
     user.active = False
     user.end_sessions()
     audit.record("account.disabled", target=user)

@@ -103,6 +103,8 @@ ROUTES = {
     ("accounts.logout", "POST"): Route(STAFF),
     ("accounts.password", "GET"): Route(STAFF),
     ("accounts.password", "POST"): Route(STAFF),
+    ("accounts_manage.users", "GET"): Route(ADMINS),
+    ("accounts_manage.disable", "POST"): Route(ADMINS, lambda w, s, r: {"user_id": w.fresh_user()}),
     ("api.event", "GET"): Route(PUBLIC, event_args),
     ("api.events", "GET"): Route(PUBLIC),
     ("api.openapi", "GET"): Route(PUBLIC),
@@ -360,6 +362,11 @@ class World:
             registration = self._register(db.session.get(Event, scene.event_id),
                                           AttendanceMode.IN_PERSON)
             return registration.id, registration.manage_token
+
+    def fresh_user(self):
+        with self.app.test_request_context():
+            return create_user(f"collega{next(self.numbers)}@example.org", "Collega", PASSWORD,
+                               Role.ORGANISER).id
 
     def fresh_item(self, scene):
         with self.app.test_request_context():
