@@ -1,4 +1,4 @@
-"""Staff log in and out."""
+"""Staff log in and out, and change their own password."""
 import hashlib
 from urllib.parse import urlsplit
 
@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..audit_record import record
+from ..errors import DomainError
 from ..extensions import db, limiter
 from .forms import LoginForm, PasswordChangeForm
 from .models import Role, User
-from ..errors import DomainError
 from .services import authenticate, change_password
 
 bp = Blueprint("accounts", __name__)
