@@ -55,6 +55,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from .accounts.manage import bp as accounts_manage_bp
     from .accounts.views import bp as accounts_bp
     from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
@@ -82,7 +83,7 @@ def register_blueprints(app):
                registration_manage_bp, participation_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
-               audit_bp):
+               audit_bp, accounts_manage_bp):
         app.register_blueprint(bp)
 
 

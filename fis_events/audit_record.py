@@ -138,6 +138,8 @@ ACTIONS = {
     "account.login": (_l("Accesso"), _l("È entrato nell'area riservata")),
     "account.logout": (_l("Uscita"), _l("È uscito dall'area riservata")),
     "account.created": (_l("Account creato"), _l("Ha creato l'account di %(user)s (%(role)s)")),
+    "account.password_changed": (_l("Password cambiata"), _l("Ha cambiato la propria password")),
+    "account.disabled": (_l("Account disabilitato"), _l("Ha disabilitato l'account di %(user)s")),
     "audit.exported": (_l("Registro delle attività esportato"),
                        _l("Ha esportato il registro delle attività (righe: %(count)s)")),
 }

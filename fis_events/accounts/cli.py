@@ -1,10 +1,10 @@
-"""`flask users create`: staff accounts from the command line."""
+"""`flask users create` and `flask users disable`: staff accounts from the command line."""
 import click
 
 from ..errors import DomainError
 from ..unit_of_work import CommandGroup
 from .models import Role
-from .services import create_user
+from .services import create_user, disable_user, user_by_email
 
 users_cli = CommandGroup("users", help="Staff accounts.")
 
@@ -22,3 +22,14 @@ def create(email, name, role, password):
     except DomainError as error:
         raise click.ClickException(error.message)
     click.echo(f"Created {user.role.value} {user.email}")
+
+
+@users_cli.command("disable")
+@click.option("--email", required=True)
+def disable(email):
+    """Disable a staff user: no more log-ins, and their open sessions end now."""
+    try:
+        user = disable_user(user_by_email(email))
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    click.echo(f"Disabled {user.email}")

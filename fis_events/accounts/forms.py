@@ -10,3 +10,12 @@ class LoginForm(Form):
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Inserisci la password."))],
                              render_kw={"autocomplete": "current-password"})
+
+
+class PasswordChangeForm(Form):
+    current_password = PasswordField(_l("Password attuale"),
+                                     validators=[DataRequired(_l("Inserisci la password attuale."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("Nuova password"),
+                                 validators=[DataRequired(_l("Inserisci la nuova password."))],
+                                 render_kw={"autocomplete": "new-password"})

@@ -30,10 +30,21 @@ class User(UserMixin, db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
+    #: part of the id kept in the session cookie: raising it ends every session of the user
+    #: (log-out, a new password, the account disabled), since old cookies name the old version
+    session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        """Flask-Login's "alternative token": the id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self):
+        """Every session cookie issued so far stops working at its next request."""
+        self.session_version += 1
 
     def has_role(self, *roles):
         return self.role in roles

@@ -42,6 +42,42 @@ def create_user(email, name, password, role):
     return user
 
 
+def change_password(user, current_password, new_password):
+    """A new password for a user who proves they know the current one. Every session of theirs
+    ends (a stolen cookie with them); the view logs the current one in again."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise DomainError(_("La password attuale non è corretta."), field="current_password")
+    check_password(new_password, user.email, user.name)
+    user.password_hash = generate_password_hash(new_password)
+    user.end_sessions()
+    audit.record("account.password_changed", user=user, target=user)
+
+
+def user_by_email(email):
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    if user is None:
+        raise DomainError(_("Nessun utente con questo indirizzo e-mail."), field="email")
+    return user
+
+
+def staff_users():
+    """Every account, active ones first, by name."""
+    return db.session.scalars(db.select(User).order_by(User.active.desc(), User.name, User.id)).all()
+
+
+def disable_user(user, by=None):
+    """An admin closes an account: it cannot log in, and its open sessions end at once. An admin
+    does not close their own (nobody might be left to open the others again)."""
+    if by is not None and by.id == user.id:
+        raise DomainError(_("Non puoi disabilitare il tuo stesso account."))
+    if not user.active:
+        raise DomainError(_("L'account è già disabilitato."))
+    user.active = False
+    user.end_sessions()
+    audit.record("account.disabled", target=user)
+    return user
+
+
 def check_password(password, email, name):
     """Length and guessability, the way NIST SP 800-63B asks: no composition rules, but no common
     words, keyboard walks or dates, nor the person's own name or e-mail."""

@@ -1,23 +1,31 @@
-"""Staff log in and out."""
+"""Staff log in and out, and change their own password."""
 import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..audit_record import record
+from ..errors import DomainError
 from ..extensions import db, limiter
-from .forms import LoginForm
+from .forms import LoginForm, PasswordChangeForm
 from .models import Role, User
-from .services import authenticate
+from .services import authenticate, change_password
 
 bp = Blueprint("accounts", __name__)
 
 
-def load_user(user_id):
+def load_user(session_id):
+    """The user a session cookie names, if it is active and the cookie's session version is still
+    theirs; None (not logged in) otherwise, also for cookies of the old "<id>" form."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def _safe_next(target):
@@ -39,14 +47,20 @@ def account_limit():
     return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
 
 
+def failed_attempt(response):
+    """Only failures use up the limits: a log-in that succeeds (a redirect) costs nothing, so a
+    whole office behind one address can log in at nine o'clock."""
+    return response.status_code != 302
+
+
 def submitted_account():
     email = (request.form.get("email") or "").strip().lower()
     return "login:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 @bp.route("/accesso", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(account_limit, methods=["POST"], key_func=submitted_account)
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit(account_limit, methods=["POST"], key_func=submitted_account, deduct_when=failed_attempt)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -70,6 +84,28 @@ def login():
 @login_required
 def logout():
     record("account.logout")
+    current_user.end_sessions()  # the cookie dies on the server too, copies of it included
     logout_user()
     flash(_("Sei uscito dall'area riservata."), "info")
     return redirect(url_for("public.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """A staff user changes their own password; their other sessions end, this one goes on."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            field = form.new_password if error.field == "password" else form.current_password
+            field.errors.append(error.message)
+        else:
+            login_user(user)  # this session goes on, at the new version
+            flash(_("Password cambiata. Le altre sessioni aperte con il tuo account sono state "
+                    "chiuse."), "success")
+            return redirect(url_for("accounts.password"))
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template("accounts/password.html", form=form), status

@@ -64,7 +64,8 @@ def event_properties():
 
 def error_codes():
     """Every code an error answer can carry: the API's own and the site-wide ones."""
-    return ["invalid_parameter", "invalid", *(name for name, _message in ERROR_CODES.values())]
+    return ["invalid_parameter", "unknown_parameter", "invalid",
+            *(name for name, _message in ERROR_CODES.values())]
 
 
 def schemas():

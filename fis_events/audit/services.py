@@ -12,7 +12,7 @@ from ..audit_record import ACTIONS, ActorKind, AuditEntry
 from ..db_types import parse_day, parse_id
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import ROME, long_date, number, to_rome
+from ..i18n import ROME, long_date, number
 
 PER_PAGE = 50
 
@@ -245,7 +245,7 @@ def export_rows(filters):
     rows = describe(db.session.scalars(log_query(filters)).all())
     header = [_("Quando"), _("Chi"), _("Tipo di azione"), _("Che cosa"), _("Evento (n.)"),
               _("Evento")]
-    return header, [[to_rome(row.entry.at).strftime("%d/%m/%Y %H:%M:%S"), row.who, row.kind,
+    return header, [[row.entry.at, row.who, row.kind,
                      row.what, row.entry.event_id or "", row.event_title or ""] for row in rows]
 
 

@@ -37,5 +37,4 @@ def export():
         return Response(error.message, status=422, mimetype="text/plain")
     header, rows = services.export_rows(filters)
     record("audit.exported", count=len(rows))
-    return Response(spreadsheets.as_csv(header, rows), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="registro-attivita.csv"'})
+    return spreadsheets.download(header, rows, "csv", "registro-attivita.csv")

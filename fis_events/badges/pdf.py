@@ -1,7 +1,7 @@
 """Name badges as PDF, drawn with ReportLab.
 
 Each badge carries the participant's name (large), organisation and role, the event's title
-and date in Italian, "Partecipazione da remoto" for remote participants, the door QR code
+and its date and start time in Italian, "Partecipazione da remoto" for remote participants, the door QR code
 (``FISEV1:<qr_token>``, drawn as vector squares, so it stays sharp at any print size) and a
 discreet line with the programme's name.
 
@@ -19,13 +19,13 @@ names, organisations and titles shrink, then wrap, then (only in absurd cases) e
 """
 import io
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime, format_time
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..i18n import ROME
+from ..i18n import PATTERNS, ROME
 from ..pdf import ASCENT, BLUE, GREY, INK, LEADING, Block, draw_column, draw_qr, fit, fonts, layout_column
 from ..registration.models import AttendanceMode
 from ..registration.qr import qr_payload
@@ -45,15 +45,19 @@ CUT_LINE = HexColor("#C5C7C9")
 # -- one badge ---------------------------------------------------------------------------------
 
 def event_date(event):
-    """'martedì 24 ottobre 2023' (Rome time), or a span for events over several days."""
+    """'martedì 24 ottobre 2023, ore 15.30' (Rome time), or a span and the start time for
+    events over several days ('24–26 ottobre 2023, ore 15.30'): people check when to be there."""
+    italian = PATTERNS["it"]
     start, end = event.starts_at.astimezone(ROME).date(), event.ends_at.astimezone(ROME).date()
     if start == end:
-        return format_date(start, "EEEE d MMMM y", locale="it")
+        return format_datetime(event.starts_at, italian["datetime"], tzinfo=ROME, locale="it")
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_date(end, 'd MMMM y', locale='it')}"
-    if start.year == end.year:
-        return f"{format_date(start, 'd MMMM', locale='it')} – {format_date(end, 'd MMMM y', locale='it')}"
-    return f"{format_date(start, 'd MMMM y', locale='it')} – {format_date(end, 'd MMMM y', locale='it')}"
+        span = f"{start.day}–{format_date(end, 'd MMMM y', locale='it')}"
+    elif start.year == end.year:
+        span = f"{format_date(start, 'd MMMM', locale='it')} – {format_date(end, 'd MMMM y', locale='it')}"
+    else:
+        span = f"{format_date(start, 'd MMMM y', locale='it')} – {format_date(end, 'd MMMM y', locale='it')}"
+    return f"{span}, ore {format_time(event.starts_at, italian['time'], tzinfo=ROME, locale='it')}"
 
 
 def badge_blocks(registration, font, small):

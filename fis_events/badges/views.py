@@ -1,13 +1,12 @@
 """Organisers print name badges as PDF: a whole event's, or one person's.
 
-- ``GET /gestione/eventi/<event_id>/badge.pdf``: the badges of every confirmed registration,
-  in-person participants first, then remote ones, each group by surname and name (ignoring
-  case, accents and apostrophes). ``?formato=a6`` (default: one A6 badge per page) or
-  ``?formato=a4`` (sheets of eight); ``?modalita=in_person`` or ``?modalita=remote`` for one
-  attendance mode only.
+- ``GET /gestione/eventi/<event_id>/badge.pdf``: the badges of every confirmed in-person
+  registration by surname and name (ignoring case, accents and apostrophes); remote
+  participants never come to the door, so they have none (the page offering the PDF says so).
+  ``?formato=a6`` (default: one A6 badge per page) or ``?formato=a4`` (sheets of eight).
 - ``GET /gestione/iscrizioni/<registration_id>/badge.pdf``: one person's badge, A6.
 
-Unknown events and registrations get 404. A ``formato`` or ``modalita`` we do not know gets
+Unknown events and registrations get 404. A ``formato`` we do not know gets
 400 rather than a silently different document: the links in our pages never send one, so it
 is a mistyped address, and the organiser should learn it before printing a stack of paper.
 Nobody to print (no confirmed registrations, or a registration that is waiting or
@@ -37,10 +36,9 @@ def require_organiser():
 
 
 def badge_order(registration):
-    """In person first, then by surname and name, without case, accents or apostrophes."""
+    """By surname and name, without case, accents or apostrophes."""
     person = registration.person
-    return (registration.mode is not AttendanceMode.IN_PERSON, search_key(person.last_name),
-            search_key(person.first_name), registration.id)
+    return search_key(person.last_name), search_key(person.first_name), registration.id
 
 
 def back_to_list(event_id, message):
@@ -56,21 +54,16 @@ def event_badges(event_id):
     layout = request.args.get("formato") or "a6"
     if layout not in LAYOUTS:
         abort(400, _("Formato sconosciuto: usa a6 oppure a4."))
-    mode = None
-    if request.args.get("modalita"):
-        try:
-            mode = AttendanceMode(request.args["modalita"])
-        except ValueError:
-            abort(400, _("Modalità di partecipazione sconosciuta."))
     registrations = sorted(
-        services.registrations_of(event, mode=mode, status=RegistrationStatus.CONFIRMED),
+        services.registrations_of(event, mode=AttendanceMode.IN_PERSON,
+                                  status=RegistrationStatus.CONFIRMED),
         key=badge_order)
     if not registrations:
-        return back_to_list(event.id, _("Nessun iscritto confermato: non ci sono badge da stampare."))
-    suffix = f"-{mode.value.replace('_', '-')}" if mode else ""
+        return back_to_list(event.id, _("Nessun iscritto confermato in presenza: non ci sono badge "
+                                        "da stampare."))
     body = badges_pdf(registrations, layout)
     record("badges.downloaded", event=event, count=len(registrations), format=layout)
-    return pdf_response(body, f"badge-evento-{event.id}{suffix}-{layout}.pdf")
+    return pdf_response(body, f"badge-evento-{event.id}-{layout}.pdf")
 
 
 @bp.route("/iscrizioni/<int:registration_id>/badge.pdf")

@@ -2,8 +2,8 @@
 
 Drawn with the badges' helpers (Titillium Web embedded, text that shrinks and wraps but never
 leaves its box, vector QR codes). The page reads, centred: the issuer, "Attestato di
-partecipazione", the participant's name, how they took part, «the event», its date, times and
-length, the venue for in-person attendance; at the bottom the issue date, the verification
+partecipazione", the participant's name, how they took part, «the event», its date and times, how
+long (only as far as a record shows it), the venue for in-person attendance; at the bottom the issue date, the verification
 code and address, and a QR code of that address, so anyone holding the paper can check it.
 
 The wording comes from `CertificateFacts`; the views build them in Italian.
@@ -38,9 +38,11 @@ def body_blocks(facts, font):
         Block(f"«{facts.event_title}»", font.semibold, 19, 11, 4, BLUE, space_before=6 * mm),
         Block(f"{facts.date}, {facts.time_span}", font.regular, 14, 10, 2, INK,
               space_before=10 * mm),
-        Block(_("Durata: %(hours)s", hours=facts.hours), font.regular, 14, 10, 1, INK,
-              space_before=1.5 * mm),
     ]
+    if facts.duration:
+        duration = _("Durata: %(duration)s (%(basis)s)", duration=facts.duration,
+                     basis=facts.duration_basis)
+        blocks.append(Block(duration, font.regular, 14, 10, 2, INK, space_before=1.5 * mm))
     if facts.place:
         blocks.append(Block(_("Sede: %(place)s", place=facts.place), font.regular, 14, 10, 2,
                             INK, space_before=1.5 * mm))

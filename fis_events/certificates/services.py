@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import date_range, long_date, short_time
-from ..participation.models import Attendance
+from ..participation.models import Attendance, AttendanceSource
 from ..registration.models import AttendanceMode, Person
 from ..search import search_key
 from ..sql import insert_all_unless_exist, insert_unless_exists
@@ -58,7 +58,8 @@ def certificate_by_code(text):
     return db.session.scalar(
         db.select(Certificate).join(Certificate.attendance).where(Certificate.code == code)
         .options(contains_eager(Certificate.attendance).joinedload(Attendance.person),
-                 contains_eager(Certificate.attendance).joinedload(Attendance.event)))
+                 contains_eager(Certificate.attendance).joinedload(Attendance.event),
+                 contains_eager(Certificate.attendance).selectinload(Attendance.evidence)))
 
 
 # -- issuing -----------------------------------------------------------------------------------
@@ -114,7 +115,8 @@ def issue_event_certificates(event):
     certificates = db.session.scalars(
         db.select(Certificate).join(Certificate.attendance).join(Attendance.person)
         .where(_printable(event))
-        .options(contains_eager(Certificate.attendance).contains_eager(Attendance.person))).all()
+        .options(contains_eager(Certificate.attendance).contains_eager(Attendance.person),
+                 contains_eager(Certificate.attendance).selectinload(Attendance.evidence))).all()
     return sorted(certificates, key=lambda c: (search_key(c.attendance.person.last_name),
                                                search_key(c.attendance.person.first_name), c.id))
 
@@ -131,6 +133,30 @@ def hours_label(hours):
     """'3 ore', '2,5 ore', '1 ora' in Italian ('2.5 hours' in English)."""
     number = format_decimal(hours, format="#,##0.##", locale=str(get_locale() or "it"))
     return ngettext("%(hours)s ora", "%(hours)s ore", 1 if hours == 1 else 2, hours=number)
+
+
+def minutes_label(minutes):
+    """'57 minuti', '1 minuto'."""
+    return ngettext("%(num)s minuto", "%(num)s minuti", minutes)
+
+
+def measured_minutes(attendance):
+    """The minutes a platform report measured for this attendance, or None."""
+    return next((item.minutes for item in attendance.evidence
+                 if item.source is AttendanceSource.PLATFORM_REPORT and item.minutes is not None),
+                None)
+
+
+def duration_and_basis(attendance):
+    """(how long, on what record), only as far as the records support it: in person, the
+    event's length from its agenda; remote, the time a platform report measured; remote without
+    such a report (a join click, an organiser's tick), presence only: ("", "")."""
+    if attendance.mode is AttendanceMode.IN_PERSON:
+        return hours_label(event_hours(attendance.event)), _("secondo il programma dell'evento")
+    minutes = measured_minutes(attendance)
+    if minutes is None:
+        return "", ""
+    return minutes_label(minutes), _("collegamento rilevato dal report della piattaforma")
 
 
 def issuer(event):
@@ -153,7 +179,9 @@ class CertificateFacts:
     event_title: str
     date: str
     time_span: str
-    hours: str
+    #: how long, and on what record ("" when no record measured it)
+    duration: str
+    duration_basis: str
     mode: str
     in_person: bool
     place: str
@@ -165,6 +193,7 @@ def certificate_facts(certificate):
     attendance = certificate.attendance
     person, event = attendance.person, attendance.event
     code = format_code(certificate.code)
+    duration, duration_basis = duration_and_basis(attendance)
     in_person = attendance.mode is AttendanceMode.IN_PERSON
     return CertificateFacts(
         code=code,
@@ -175,7 +204,7 @@ def certificate_facts(certificate):
         date=date_range(event.starts_at, event.ends_at),
         time_span=_("ore %(start)s–%(end)s", start=short_time(event.starts_at),
                     end=short_time(event.ends_at)),
-        hours=hours_label(event_hours(event)),
+        duration=duration, duration_basis=duration_basis,
         mode=attendance.mode.label,
         in_person=in_person,
         place=", ".join(p for p in (event.venue, event.city) if p) if in_person else "",

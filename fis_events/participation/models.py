@@ -62,6 +62,9 @@ class AttendanceEvidence(db.Model):
     attendance_id = db.Column(db.ForeignKey("attendance.id", ondelete="CASCADE"), nullable=False)
     source = db.Column(EnumText(AttendanceSource), nullable=False)
     recorded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    #: how long the person was in the meeting, as a platform report measured it; None where no
+    #: source measured anything (a join click shows presence, not how long)
+    minutes = db.Column(db.Integer)
 
 
 class RemoteJoinClick(db.Model):

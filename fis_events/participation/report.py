@@ -583,6 +583,19 @@ def _merge(first, other):
 
 #: join times further than this from the event are not trusted as the attendance time
 PLAUSIBLE_MARGIN = timedelta(hours=12)
+
+
+def measured_minutes(row):
+    """The whole minutes the report says the person spent in the meeting: its duration column,
+    else, for someone who joined once, the span from joining to leaving (over several
+    appearances the span would count the gaps); None when the report measured neither."""
+    duration = row.duration
+    if duration is None and row.appearances == 1 and row.joined_at is not None \
+            and row.left_at is not None and row.left_at >= row.joined_at:
+        duration = row.left_at - row.joined_at
+    return int(duration.total_seconds() // 60) if duration is not None else None
+
+
 IN_CHUNKS = 500
 
 
@@ -689,7 +702,7 @@ def apply(event, report, user=None, include_known=False):
         _, created = record_attendance(
             event, match.person, AttendanceMode.REMOTE, AttendanceSource.PLATFORM_REPORT,
             registration=match.registration, recorded_by=user, device=f"{report.platform} report",
-            at=plausible_time(event, match.row.joined_at))
+            at=plausible_time(event, match.row.joined_at), minutes=measured_minutes(match.row))
         if not created:
             result.already += 1
         elif match.registration is None:

@@ -28,10 +28,10 @@ def find_attendance(event_id, person_id):
 
 
 def record_attendance(event, person, mode, source, registration=None, recorded_by=None,
-                      device=None, at=None):
+                      device=None, at=None, minutes=None):
     """Returns (attendance, created). A second source for the same person and event adds its
     evidence and nothing else: the unique constraint decides, so concurrent requests cannot
-    make two attendances."""
+    make two attendances. `minutes`: the time in the meeting a platform report measured."""
     at, source = at or utcnow(), AttendanceSource(source)
     values = dict(event_id=event.id, person_id=person.id, organisation_id=person.organisation_id,
                   mode=mode, source=source, registration_id=getattr(registration, "id", None),
@@ -45,7 +45,8 @@ def record_attendance(event, person, mode, source, registration=None, recorded_b
         make_transient_to_detached(attendance)
         db.session.add(attendance)
     insert_unless_exists(AttendanceEvidence, dict(attendance_id=attendance.id, source=source,
-                                                  recorded_at=at), ("attendance_id", "source"))
+                                                  recorded_at=at, minutes=minutes),
+                         ("attendance_id", "source"))
     return attendance, attendance_id is not None
 
 

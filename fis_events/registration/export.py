@@ -2,7 +2,6 @@
 from flask_babel import gettext as _
 
 from .. import spreadsheets
-from ..i18n import to_rome
 
 
 def header():
@@ -22,12 +21,9 @@ def rows(registrations, positions):
             person.role or "", person.municipality or "", r.mode.label, r.status.label,
             positions.get(r.id, ""), r.accessibility_needs or "",
             yes if r.photo_consent else no, yes if r.newsletter_consent else no,
-            to_rome(r.created_at).strftime("%d/%m/%Y %H:%M")]
+            r.created_at]
 
 
-def as_csv(registrations, positions):
-    return spreadsheets.as_csv(header(), rows(registrations, positions))
-
-
-def as_xlsx(registrations, positions, title):
-    return spreadsheets.as_xlsx(header(), rows(registrations, positions), title, _("Iscritti"))
+def download(registrations, positions, fmt, filename, title):
+    return spreadsheets.download(header(), rows(registrations, positions), fmt, filename, title,
+                                 _("Iscritti"))

@@ -16,7 +16,7 @@ from ..programme.models import Organisation, OrganisationKind
 from ..programme.services import known_organisations
 from ..unit_of_work import discard_changes
 from . import services
-from .export import as_csv, as_xlsx
+from .export import download
 from .forms import CancelForm, InvitationForm, MessageForm, OrganiserRegistrationForm
 from .models import AttendanceMode, Registration, RegistrationStatus
 from .views import edit_person, register_from_form
@@ -193,14 +193,7 @@ def export(event_id, fmt):
     event = event_or_404(event_id)
     registrations = services.registrations_of(event, **list_filters())
     positions = services.waiting_positions(event)
-    filename = f"iscritti-evento-{event.id}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = as_csv(registrations, positions), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = as_xlsx(registrations, positions, event.title)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    if fmt not in ("csv", "xlsx"):
         abort(404)
     record("registrations.exported", event=event, format=fmt, count=len(registrations))
-    return body, 200, {"Content-Type": mimetype,
-                       "Content-Disposition": f'attachment; filename="{filename}"'}
+    return download(registrations, positions, fmt, f"iscritti-evento-{event.id}.{fmt}", event.title)

@@ -4,13 +4,13 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..extensions import db
-from ..programme.models import Phase, Programme
+from ..programme.models import Phase
 from . import services
 
 bp = Blueprint("results_api", __name__, url_prefix="/api/v1")
 
-#: API parameter → the dashboard's filter of the same meaning
-PARAMETERS = {"from": "dal", "to": "al", "kind": "tipo_evento", "organisation_kind": "tipo_ente"}
+#: every parameter the API takes: its own names, and the dashboard's for the same filters
+ACCEPTED = ("phase", *services.ENGLISH_NAMES, *services.ENGLISH_NAMES.values())
 
 
 def counting_rules():
@@ -29,11 +29,14 @@ def counting_rules():
 
 @bp.route("/programmes/<code>/results")
 def programme_results(code):
-    programme = db.session.scalar(db.select(Programme).filter_by(code=code))
+    programme = services.programme_by_code(code)
     if programme is None:
         abort(404)
-    args = {"programma": code, **{ours: request.args.get(theirs, "")
-                                  for theirs, ours in PARAMETERS.items()}}
+    try:
+        args = services.filter_values(request.args, ACCEPTED)
+    except services.UnknownParameter as error:
+        return invalid(error.field, error.message, "unknown_parameter", 422)
+    args.update(programma=programme.code, fase="", evento="")
     if request.args.get("phase"):
         phase = db.session.scalar(db.select(Phase).filter_by(programme_id=programme.id,
                                                              code=request.args["phase"]))
@@ -43,13 +46,14 @@ def programme_results(code):
     try:
         scope = services.parse_scope(args)
     except DomainError as error:
-        field = next((theirs for theirs, ours in PARAMETERS.items() if ours == error.field), error.field)
-        return invalid(field, error.message)
+        english = {ours: theirs for theirs, ours in services.ENGLISH_NAMES.items()}
+        used = error.field if error.field in request.args else english.get(error.field, error.field)
+        return invalid(used, error.message)
     return jsonify(results_data(programme, scope, services.totals(scope)))
 
 
-def invalid(field, message):
-    return jsonify(error={"code": "invalid_parameter", "field": field, "message": message}), 400
+def invalid(field, message, code="invalid_parameter", status=400):
+    return jsonify(error={"code": code, "field": field, "message": message}), status
 
 
 def results_data(programme, scope, totals):

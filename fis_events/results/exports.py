@@ -14,7 +14,7 @@ def _events(scope, group):
     header = [_("Data"), _("Evento"), _("Tipo"), _("Fase"), _("Svolto"), _("Iscritti confermati"),
               _("Presenti in presenza"), _("Presenti da remoto"), _("Presenze"), _("Assenti"),
               _("Tasso di assenza (%)")]
-    return header, [[to_rome(r.event.starts_at).strftime("%d/%m/%Y %H:%M"), r.event.title,
+    return header, [[r.event.starts_at, r.event.title,
                      r.event.kind.label, r.event.phase.name if r.event.phase else "",
                      _("sì") if r.held else _("no"), r.confirmed, r.in_person, r.remote,
                      r.attendances, r.no_shows, _rate(r.no_show_rate)] for r in rows], _("Eventi")
@@ -55,7 +55,7 @@ def _participants(scope, group):
     header = [_("Cognome"), _("Nome"), _("Ente"), _("Partecipazioni"), _("Ultima partecipazione")]
     return header, [[r.person.last_name, r.person.first_name,
                      r.person.organisation.name if r.person.organisation else "", r.participations,
-                     to_rome(r.last_attended).strftime("%d/%m/%Y")] for r in rows], _("Partecipanti")
+                     to_rome(r.last_attended).date()] for r in rows], _("Partecipanti")
 
 
 TABLES = {"eventi": _events, "enti": _organisations, "fasi": _phases, "gruppi": _groups,

@@ -1,6 +1,7 @@
 """The results part of the OpenAPI document: public programme totals."""
 from ..events.models import EventKind
 from ..programme.models import OrganisationKind, ProgrammeStage
+from .services import ENGLISH_NAMES
 
 INTEGER = {"type": "integer", "minimum": 0}
 DATE = {"type": "string", "format": "date"}
@@ -46,6 +47,16 @@ def schemas():
     })}
 
 
+#: schema and meaning of each filter, by its API name (services.ENGLISH_NAMES)
+FILTERS = {
+    "from": (DATE, "Solo gli eventi che iniziano da questo giorno (ora di Roma)."),
+    "to": (DATE, "Solo gli eventi che iniziano entro questo giorno."),
+    "kind": ({"type": "string", "enum": [k.value for k in EventKind]}, "Solo gli eventi di questo tipo."),
+    "organisation_kind": ({"type": "string", "enum": [k.value for k in OrganisationKind]},
+                          "Solo i partecipanti che rappresentavano un ente di questo tipo."),
+}
+
+
 def paths():
     def parameter(name, schema, description):
         return {"name": name, "in": "query", "required": False, "schema": schema,
@@ -56,19 +67,20 @@ def paths():
         "operationId": "programmeResults",
         "summary": "Le cifre di un programma, calcolate dalle presenze (dati aperti)",
         "parameters": [
-            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "Codice del programma (maiuscole e minuscole non contano: fis = FIS)."},
             parameter("phase", {"type": "string"}, "Solo gli eventi di questa fase (codice)."),
-            parameter("from", DATE, "Solo gli eventi che iniziano da questo giorno (ora di Roma)."),
-            parameter("to", DATE, "Solo gli eventi che iniziano entro questo giorno."),
-            parameter("kind", {"type": "string", "enum": [k.value for k in EventKind]},
-                      "Solo gli eventi di questo tipo."),
-            parameter("organisation_kind", {"type": "string", "enum": [k.value for k in OrganisationKind]},
-                      "Solo i partecipanti che rappresentavano un ente di questo tipo."),
+            *(parameter(name, *FILTERS[name]) for name in ENGLISH_NAMES),
+            # the same filters under the names of the organisers' dashboard
+            *(parameter(dashboard, FILTERS[name][0], f"Come «{name}» (il nome usato nel cruscotto).")
+              for name, dashboard in ENGLISH_NAMES.items()),
         ],
         "responses": {
             "200": {"description": "Le cifre.",
                     "content": {"application/json": {"schema": _ref("ProgrammeResults")}}},
-            "400": {**error, "description": "Parametro non valido."},
+            "400": {**error, "description": "Valore non valido per un parametro."},
+            "422": {**error, "description": "Parametro sconosciuto (code: unknown_parameter): non "
+                                            "viene mai ignorato."},
             "404": {**error, "description": "Programma inesistente."},
         },
     }}}

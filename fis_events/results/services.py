@@ -101,9 +101,47 @@ class Scope:
         return {k: v for k, v in values.items() if v is not None}
 
 
-def parse_scope(args):
-    """A Scope from query-string values (the names of Scope.query_args); DomainError on a value
-    that does not exist, naming the field, so that nothing is silently ignored."""
+#: the filters as the dashboard names them (Scope.query_args)
+SCOPE_PARAMETERS = ("programma", "fase", "evento", "dal", "al", "tipo_evento", "tipo_ente")
+#: the open-data API's names for the same filters, accepted by the dashboard too
+ENGLISH_NAMES = {"from": "dal", "to": "al", "kind": "tipo_evento", "organisation_kind": "tipo_ente"}
+#: on every page: the language switch's parameter
+ALWAYS_ALLOWED = ("lang",)
+
+
+class UnknownParameter(DomainError):
+    """A query parameter that filters nothing: a typo must not pass for "no filter"."""
+
+    def __init__(self, name, accepted):
+        super().__init__(_("Parametro sconosciuto: «%(name)s». Quelli accettati sono: %(names)s.",
+                           name=name, names=", ".join(accepted)), field=name)
+
+
+def filter_values(args, accepted):
+    """The filters under the dashboard's names, whichever of the two names was used;
+    UnknownParameter for a name not in `accepted` (every parameter the caller takes)."""
+    unknown = sorted(set(args) - set(accepted) - set(ALWAYS_ALLOWED))
+    if unknown:
+        raise UnknownParameter(unknown[0], accepted)
+    values = {name: args.get(name, "") for name in SCOPE_PARAMETERS}
+    for theirs, ours in ENGLISH_NAMES.items():
+        if not (values[ours] or "").strip():
+            values[ours] = args.get(theirs, "")
+    return values
+
+
+def programme_by_code(code):
+    """Programme codes are case-insensitive: 'fis' is FIS."""
+    return db.session.scalar(db.select(Programme).where(func.lower(Programme.code) == code.lower()))
+
+
+def parse_scope(args, others=()):
+    """A Scope from query-string values (the dashboard's names or the API's, see
+    filter_values); DomainError on a value that does not exist or a parameter we do not know,
+    naming the field, so that nothing is silently ignored. `others`: the page's own
+    parameters that are not filters (its page number, …)."""
+    args = filter_values(args, (*SCOPE_PARAMETERS, *ENGLISH_NAMES, *others))
+
     def lookup(name, finder, message):
         value = (args.get(name) or "").strip()
         if not value:
@@ -119,8 +157,7 @@ def parse_scope(args):
     def by_id(model):
         return lambda value: db.session.get(model, parse_id(value)) if parse_id(value) else None
 
-    programme = lookup("programma", lambda code: db.session.scalar(
-        db.select(Programme).filter_by(code=code)), _("Programma sconosciuto."))
+    programme = lookup("programma", programme_by_code, _("Programma sconosciuto."))
     phase = lookup("fase", by_id(Phase), _("Fase sconosciuta."))
     if phase is not None and programme is not None and phase.programme_id != programme.id:
         raise DomainError(_("La fase scelta non appartiene al programma."), field="fase")

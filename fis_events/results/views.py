@@ -47,6 +47,10 @@ def require_organiser():
     """Every route here is for organisers and admins only, including ones added later."""
 
 
+#: the dashboard's own parameters besides the filters; its links carry them from page to page
+PAGE_PARAMETERS = ("pagina", "svolti", "gruppo")
+
+
 def page_number(name="pagina"):
     return parse_page(request.args.get(name))
 
@@ -58,7 +62,7 @@ def scoped(template, build, **context):
     common = dict(programmes=programmes, event_kinds=list(EventKind),
                   organisation_kinds=list(OrganisationKind), args=request.args, **context)
     try:
-        scope = services.parse_scope(request.args)
+        scope = services.parse_scope(request.args, PAGE_PARAMETERS)
     except DomainError as error:
         return render_template(template, error=error, scope=None, **common), 422
     return render_template(template, error=None, scope=scope, **build(scope), **common)
@@ -125,26 +129,19 @@ def participant(person_id):
 @bp.route("/<any(eventi, enti, fasi, gruppi, partecipanti):table>.<any(csv, xlsx):fmt>")
 def export(table, fmt):
     try:
-        scope = services.parse_scope(request.args)
+        scope = services.parse_scope(request.args, PAGE_PARAMETERS)
     except DomainError as error:
         return Response(error.message, status=422, mimetype="text/plain")
     header, rows, title = exports.table(table, scope, group=request.args.get("gruppo") or None)
-    if fmt == "csv":
-        body, mimetype = spreadsheets.as_csv(header, rows), "text/csv; charset=utf-8"
-    else:
-        body = spreadsheets.as_xlsx(header, rows, title, title)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     if table == "partecipanti":  # names leave the system
         record("results.exported", format=fmt, count=len(rows))
-    filename = f"fis-{table}.{fmt}"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return spreadsheets.download(header, rows, fmt, f"fis-{table}.{fmt}", title)
 
 
 @public_bp.route("/programmi/<code>/risultati")
 def programme_results(code):
     """The programme's results as its own communication states them, every number computed."""
-    programme = db.session.scalar(db.select(Programme).filter_by(code=code))
+    programme = services.programme_by_code(code)
     if programme is None:
         abort(404)
     totals = services.totals(services.Scope(programme=programme))

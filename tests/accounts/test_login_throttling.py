@@ -47,3 +47,14 @@ def test_one_address_trying_many_accounts_is_stopped(client, limits):
     assert statuses == [422, 422, 422, 429]
     assert attempt(client, "p9@example.org", "x" * 12, address="192.0.2.7").status_code == 422
     assert client.get("/accesso").status_code == 200  # reading the form is not limited
+
+
+def test_successful_log_ins_do_not_use_up_the_limit(client, auth, limits):
+    """A whole office behind one address logs in within a minute; only failures count."""
+    limits("3 per minute", "3 per minute")
+    emails = [auth.user("organiser", email=f"collega{n}@example.org") for n in range(10)]
+    for email in emails:
+        assert attempt(client, email, PASSWORD).status_code == 302
+        auth.logout()
+    assert [attempt(client, emails[0], "sbagliata-123").status_code for _ in range(4)] == \
+        [422, 422, 422, 429]

@@ -128,14 +128,16 @@ def test_the_command_line_is_the_actor_outside_a_request(app, runner):
                               last_name="Quintavalle"))
         db.session.commit()
     for args in (["people", "erase", "ottavia@example.net"], ["people", "purge-expired", "--dry-run"],
-                 ["people", "purge-expired"], ["results", "refresh"]):
+                 ["people", "purge-expired"], ["results", "refresh"],
+                 ["users", "disable", "--email", "admin2@example.org"]):
         assert runner.invoke(args=args).exit_code == 0
     with app.app_context():
         entries = log_entries()
         assert [entry.action for entry in entries] == [
-            "account.created", "person.erased", "people.purged", "results.recounted"]
+            "account.created", "person.erased", "people.purged", "results.recounted",
+            "account.disabled"]
         assert {entry.actor_kind for entry in entries} == {ActorKind.COMMAND_LINE}
-        assert entries[-2].details == {"count": 0, "invitations": 0, "messages": 0}
+        assert entries[-3].details == {"count": 0, "invitations": 0, "messages": 0}
 
 
 def test_a_participant_on_their_own_link(client, open_event, log):

@@ -285,6 +285,11 @@ def _(s):
     return post(s, "/gestione/risultati/ricalcola")
 
 
+@scenario("accounts_manage.disable", "account.disabled")
+def _(s):
+    return post(s, f"/gestione/utenti/{s.staff.id}/disabilita")
+
+
 @scenario("checkin_api.manual", "checkin.manual")
 def _(s):
     return api(s, "manual", {"registration_id": s.anna.id, "nonce": "manual-1"})

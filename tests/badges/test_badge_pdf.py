@@ -1,11 +1,14 @@
 """Badge PDFs: the QR code scans, the text reads as typed, long text stays inside the badge."""
+from types import SimpleNamespace
+
 import pytest
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 
 from fis_events import pdf
-from fis_events.badges.pdf import badges_pdf
+from fis_events.badges.pdf import badges_pdf, event_date
 from fis_events.registration.models import AttendanceMode
+from support import rome
 
 FOOTER = "Programma FIS - Fondo Innovazione Sociale"
 LONG_TITLE = ("Seminario nazionale sulle politiche di innovazione sociale, sul partenariato "
@@ -32,7 +35,8 @@ def test_a6_badge_scans_and_reads_in_italian(app_ctx, badge_event, enrol, pdf_re
     assert [[code.text for code in page] for page in pdf_reader.codes(data)] == [tokens([registration])]
     text = pdf_reader.text(data)
     for expected in ("Niccolò D'Angelo", "Comune di Bergamo", "Responsabile del progetto",
-                     "Il Programma FIS e l'accompagnamento ai Comuni", "martedì 24 ottobre 2023",
+                     "Il Programma FIS e l'accompagnamento ai Comuni",
+                     "martedì 24 ottobre 2023, ore 15.00",
                      FOOTER):
         assert expected in one_line(text)
     assert "remoto" not in text
@@ -152,3 +156,10 @@ def test_unknown_layout_or_nobody_is_refused(app_ctx, badge_event, enrol):
         badges_pdf([registration], "a3")
     with pytest.raises(ValueError):
         badges_pdf([], "a6")
+
+
+def test_the_date_carries_the_start_time():
+    one_day = SimpleNamespace(starts_at=rome(2023, 10, 24, 15, 30), ends_at=rome(2023, 10, 24, 18))
+    assert event_date(one_day) == "martedì 24 ottobre 2023, ore 15.30"
+    host = SimpleNamespace(starts_at=rome(2023, 10, 24, 9), ends_at=rome(2023, 10, 26, 13))
+    assert event_date(host) == "24–26 ottobre 2023, ore 09.00"

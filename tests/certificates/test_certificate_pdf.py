@@ -34,7 +34,7 @@ def test_certificate_reads_in_italian_and_its_qr_opens_the_check_page(
     for expected in ("Attestato di partecipazione", "Si attesta che", "Niccolò D'Angelo",
                      "ha partecipato in presenza all'evento",
                      "«Il Programma FIS e l'accompagnamento ai Comuni»",
-                     "martedì 24 ottobre 2023, ore 15.00–18.00", "Durata: 3 ore",
+                     "martedì 24 ottobre 2023, ore 15.00–18.00", "Durata: 3 ore (secondo il programma dell'evento)",
                      "Sede: Magazzini del Cotone, Genova",
                      "FIS - Fondo Innovazione Sociale · Formez",
                      f"Rilasciato {facts.issued_on}", f"Codice di verifica: {code}", url):

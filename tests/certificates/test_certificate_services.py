@@ -109,8 +109,9 @@ def test_facts_in_italian(app_ctx, held_event, attended):
     assert facts.url == f"http://localhost/attestati/{code}"
     assert facts.participant == "Niccolò D'Angelo" and not facts.anonymised
     assert facts.event_title == "Il Programma FIS e l'accompagnamento ai Comuni"
-    assert (facts.date, facts.time_span, facts.hours) == ("martedì 24 ottobre 2023",
-                                                          "ore 15.00–18.00", "3 ore")
+    assert (facts.date, facts.time_span, facts.duration) == ("martedì 24 ottobre 2023",
+                                                             "ore 15.00–18.00", "3 ore")
+    assert facts.duration_basis == "secondo il programma dell'evento"
     assert (facts.mode, facts.place) == ("in presenza", "Magazzini del Cotone, Genova")
     assert facts.issuer == "FIS - Fondo Innovazione Sociale · Formez"
     assert facts.issued_on == services.long_date(utcnow())
@@ -120,14 +121,14 @@ def test_remote_attendance_names_no_venue(app_ctx, held_event, attended):
     registration = attended(held_event, "Paola", "Garofalo", mode=AttendanceMode.REMOTE,
                             source=AttendanceSource.REMOTE_JOIN)
     facts = services.certificate_facts(services.certificate_for_registration(registration))
-    assert (facts.mode, facts.place) == ("da remoto", "")
+    assert (facts.mode, facts.place, facts.duration) == ("da remoto", "", "")
 
 
 def test_events_outside_a_programme_are_issued_by_formez(app_ctx, open_event, attended):
     event = open_event(starts_at=rome(2023, 11, 7, 10), ends_at=rome(2023, 11, 7, 12, 30))
     facts = services.certificate_facts(services.certificate_for_registration(
         attended(event, "Anna", "Rossi")))
-    assert (facts.issuer, facts.hours) == ("Formez", "2,5 ore")
+    assert (facts.issuer, facts.duration) == ("Formez", "2,5 ore")
 
 
 def test_erased_people_are_not_named(app_ctx, held_event, attended):

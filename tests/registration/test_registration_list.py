@@ -1,12 +1,14 @@
 """The organisers' registration list: filters, per-registration actions, exports."""
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from fis_events.programme.services import find_or_create_organisation
 from fis_events.extensions import db
+from fis_events.i18n import to_rome
 from fis_events.notify.models import OutboxMessage
 from fis_events.programme.models import OrganisationKind
 from fis_events.registration import services
@@ -114,3 +116,21 @@ def test_organisers_see_the_meeting_link(client, auth, open_event):
     event = open_event()
     auth.login()
     assert event.remote_url in client.get(f"/gestione/eventi/{event.id}").get_data(as_text=True)
+
+
+def test_exports_for_an_italian_excel(client, auth, crowd):
+    """One charset, the registration time day first; in XLSX a real date, sized columns, a
+    frozen header and an autofilter."""
+    event, registrations = crowd
+    auth.login()
+    response = client.get(f"/gestione/eventi/{event.id}/iscritti.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    registered = to_rome(registrations[0].created_at).strftime("%d/%m/%Y %H:%M:%S")
+    assert registered in [row[header.index("Iscritto il")] for row in rows]
+    sheet = load_workbook(io.BytesIO(client.get(f"/gestione/eventi/{event.id}/iscritti.xlsx").data)).active
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:N{sheet.max_row}")
+    column = header.index("Iscritto il") + 1
+    cell = sheet.cell(row=2, column=column)
+    assert isinstance(cell.value, datetime) and cell.number_format == "DD/MM/YYYY HH:MM:SS"
+    assert sheet.column_dimensions["C"].width >= len("p0@example.org")

@@ -94,12 +94,18 @@ def token_args(w, s, r):
 
 
 JSON_ACCEPT = {"Accept": "application/json"}
+#: routes that end the user's sessions on the server when they succeed
+ENDS_SESSIONS = {("accounts.logout", "POST")}
 UP = {"direction": "up"}
 
 ROUTES = {
     ("accounts.login", "GET"): Route(PUBLIC),
     ("accounts.login", "POST"): Route(PUBLIC),
     ("accounts.logout", "POST"): Route(STAFF),
+    ("accounts.password", "GET"): Route(STAFF),
+    ("accounts.password", "POST"): Route(STAFF),
+    ("accounts_manage.users", "GET"): Route(ADMINS),
+    ("accounts_manage.disable", "POST"): Route(ADMINS, lambda w, s, r: {"user_id": w.fresh_user()}),
     ("api.event", "GET"): Route(PUBLIC, event_args),
     ("api.events", "GET"): Route(PUBLIC),
     ("api.openapi", "GET"): Route(PUBLIC),
@@ -382,6 +388,8 @@ class World:
             response = self.client(role).open(url, method=method, **options)
             response.close()
             found[url] = answer(response)
+        if (endpoint, method) in ENDS_SESSIONS and found[url] == OK:
+            self.sign_in()  # the session it ended is refused from now on, copies of it too
         return found
 
     # objects made for one request, so that what it changes touches nothing shared
@@ -398,6 +406,11 @@ class World:
             return events.create_event(title="Da annullare", kind=EventKind.PUBLIC_EVENT,
                                        starts_at=start, ends_at=start + timedelta(hours=1),
                                        offers_in_person=True).id
+
+    def fresh_user(self):
+        with self.app.test_request_context():
+            return create_user(f"collega{next(self.numbers)}@example.org", "Collega", PASSWORD,
+                               Role.ORGANISER).id
 
     def fresh_item(self, scene):
         with self.app.test_request_context():

@@ -52,14 +52,14 @@ def test_a_logged_in_user_gets_the_503_page_too(unreachable):
     """Who is logged in is itself read from the database: the page must not ask again."""
     client = unreachable.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:0"  # user 1, session version 0
         session["_fresh"] = True
     for path in ("/", "/gestione/"):
         response = client.get(path)
         assert_unavailable(response)
         assert "Area riservata" in response.get_data(as_text=True)
     with client.session_transaction() as session:
-        assert session["_user_id"] == "1"  # shown as a visitor, not logged out
+        assert session["_user_id"] == "1:0"  # shown as a visitor, not logged out
 
 
 def test_a_connection_dropped_as_the_request_ends_keeps_the_answer(app, client):
