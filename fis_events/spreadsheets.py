@@ -133,6 +133,11 @@ def plain_text(text):
     binary = BINARY_CHARS.findall(text[:65536])
     if "\x00" in text or len(binary) > max(2, len(text[:65536]) // 200):
         raise UnreadableFile("not_text")
+    return visible(text)
+
+
+def visible(text):
+    """Control characters as spaces, invisible format and direction marks dropped."""
     return INVISIBLE_CHARS.sub("", CONTROL_CHARS.sub(" ", text))
 
 

@@ -216,7 +216,7 @@ def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=No
 
 # ---- agenda -------------------------------------------------------------------------------
 
-def _check_item_times(event, starts_at, ends_at):
+def check_item_times(event, starts_at, ends_at):
     if ends_at is not None and starts_at is None:
         raise DomainError(_("Indica l'ora di inizio se indichi quella di fine."), field="start_time")
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
@@ -234,8 +234,8 @@ def _check_item_times(event, starts_at, ends_at):
 def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=None,
                     description=None):
     """Append an item at the end of the agenda."""
-    _check_item_title(title)
-    _check_item_times(event, starts_at, ends_at)
+    check_item_title(title)
+    check_item_times(event, starts_at, ends_at)
     item = AgendaItem(
         event=event, title=title.strip(), kind=kind, starts_at=starts_at, ends_at=ends_at,
         section=(section or "").strip() or None, description=(description or "").strip() or None,
@@ -248,8 +248,8 @@ def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=No
 
 def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=None,
                        description=None):
-    _check_item_title(title)
-    _check_item_times(item.event, starts_at, ends_at)
+    check_item_title(title)
+    check_item_times(item.event, starts_at, ends_at)
     item.title, item.kind = title.strip(), kind
     item.starts_at, item.ends_at = starts_at, ends_at
     item.section = (section or "").strip() or None
@@ -258,7 +258,7 @@ def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=
     return item
 
 
-def _check_item_title(title):
+def check_item_title(title):
     if not (title or "").strip():
         raise DomainError(_("Il titolo è obbligatorio."), field="title")
 
