@@ -28,7 +28,7 @@ from ..extensions import db
 from ..i18n import ROME
 from ..spreadsheets import UnreadableFile, decode, guess_delimiters, plain_text
 from . import agenda_sheet
-from .agenda_draft import AgendaUnreadable, LineNote, as_json
+from .agenda_draft import AgendaUnreadable, LineNote, as_json, from_json
 from .agenda_text import parse_text
 from .locks import lock_event
 from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Speaker
@@ -53,10 +53,13 @@ def upload_limit():
 
 
 def read_agenda(event, data):
-    """The agenda in `data` (str: pasted text; bytes: a file of text, CSV or XLSX), its times
-    checked against the event. AgendaUnreadable when it cannot be read at all."""
+    """The agenda in `data` (str: pasted text; bytes: a file of text, CSV or XLSX; list: the
+    preview's agenda as `as_json` gives it, perhaps edited), its times checked against the
+    event. AgendaUnreadable when it cannot be read at all."""
     known = known_speakers(event)
-    if isinstance(data, bytes):
+    if isinstance(data, list):
+        draft = from_json(data)
+    elif isinstance(data, bytes):
         if len(data) > upload_limit():
             raise AgendaUnreadable(TOO_LARGE % {"mb": upload_limit() // (1024 * 1024)})
         if agenda_sheet.is_xlsx(data):

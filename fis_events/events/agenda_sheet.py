@@ -9,7 +9,6 @@ that cannot be read is listed with its number and the reason; the rest is read.
 """
 import io
 import re
-import zipfile
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -114,15 +113,22 @@ def _xlsx_rows(data):
     from openpyxl import load_workbook
 
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # a hostile or broken file fails in many ways, all of them "unreadable"
+        raise AgendaUnreadable(NOT_XLSX) from None
+    try:
         rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
             if number > MAX_ROWS + 1:
                 raise AgendaUnreadable(TOO_MANY_ROWS)
             rows.append((number, ["" if v is None else v for v in values[:MAX_COLUMNS]]))
         return rows
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError):
+    except AgendaUnreadable:
+        raise
+    except Exception:
         raise AgendaUnreadable(NOT_XLSX) from None
+    finally:
+        workbook.close()
 
 
 def _column(cell):

@@ -428,12 +428,14 @@ class _Reader:
         return rest, None
 
     def is_section(self, line):
+        """A heading: in capitals, "Sessione…", "Prima parte…", or a short line ending with a
+        colon before any item or after an item's speakers."""
+        if len(line) > SECTION_MAX:
+            return False
         letters = [c for c in line if c.isalpha()]
-        if len(letters) >= 4 and all(c.isupper() for c in letters) and len(line) <= SECTION_MAX:
+        if len(letters) >= 4 and all(c.isupper() for c in letters) or SECTION.match(line):
             return True
-        return bool(SECTION.match(line)) and len(line) <= SECTION_MAX or (
-            line.endswith(":") and len(line) <= 80 and self.item is None or line.endswith(":") and
-            len(line) <= 80 and bool(self.item and self.item.speakers))
+        return line.endswith(":") and len(line) <= 80 and (self.item is None or bool(self.item.speakers))
 
     def section_line(self, text, number):
         if self.section is not None:

@@ -2,6 +2,7 @@
 one audit entry, confirmed twice written once; and the Genova agenda copied from the public
 pages and pasted into a new event gives the demo's agenda back."""
 import json
+import threading
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +20,7 @@ from fis_events.events.agenda_sheet import model_file
 from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind, Speaker
 from fis_events.extensions import db
 from fis_events.i18n import ROME
+from fis_events.unit_of_work import unit_of_work
 from fis_events.programme.models import Organisation
 from support import commit_test_work, rome
 
@@ -216,3 +218,44 @@ def test_a_file_over_the_upload_limit_is_refused(app, make_event):
     with pytest.raises(DomainError, match="troppo grande"):
         read_agenda(event, b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
 
+
+
+def test_parallel_confirmations_of_one_preview_write_once(app, make_event):
+    event = make_event()
+    text = "Apertura dei lavori\nMario Rossi, Sindaco, Comune di Como\nConclusioni"
+    digest = agenda_digest(event, read_agenda(event, text))
+    event_id = event.id
+    commit_test_work()
+    start, written, refused, errors = threading.Barrier(4), [], [], []
+
+    def confirm():
+        try:
+            with app.test_request_context(), unit_of_work():
+                again = events.get_event(event_id)
+                draft = read_agenda(again, text)
+                start.wait(timeout=30)
+                written.append(apply_agenda(again, draft, expected_digest=digest))
+        except DomainError as error:
+            refused.append(error)
+        except Exception as error:  # reported below, with the thread's failure
+            errors.append(error)
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and (len(written), len(refused)) == (1, 3)
+    assert [i["title"] for i in agenda_of(event)] == ["Apertura dei lavori", "Conclusioni"]
+
+
+def test_the_preview_edited_and_sent_back_as_json_is_checked_again(make_event):
+    event = make_event()  # 10.00-13.00
+    agenda = as_json(read_agenda(event, "ore 10.00 Apertura\nMario Rossi, Sindaco, Comune di Como"))
+    agenda[0]["kind"], agenda[0]["start"] = "panel", "18:00"
+    draft = read_agenda(event, agenda)
+    assert draft.items[0].kind == "panel" and [n.code for n in draft.blocking] == ["outside_event"]
+    agenda[0]["start"] = "10:30"
+    apply_agenda(event, read_agenda(event, agenda))
+    commit_test_work()
+    assert [(i["start"], i["kind"]) for i in agenda_of(event)] == [("10:30", "panel")]

@@ -1,9 +1,12 @@
 """Agendas from a spreadsheet: CSV in the encodings and delimiters Excel and LibreOffice save,
 XLSX, English or Italian column names, per-row errors (no app, no database)."""
 import io
+import zipfile
 from datetime import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from fis_events.events.agenda_draft import AgendaUnreadable, as_json
@@ -128,3 +131,32 @@ def test_rows_that_cannot_be_read_are_listed_with_their_number_and_the_rest_is_r
 def test_files_that_are_no_spreadsheet_are_refused_with_a_message(data, message):
     with pytest.raises(AgendaUnreadable, match=message):
         parse_sheet(data)
+
+
+CELLS = st.sampled_from(["inizio", "titolo", "relatore", "collegamento", "10:00", "9.45", "25:00",
+                         "Saluti", "Mario Rossi", "sì", "forse", "", '"', ";", ",", "\t", "\n", "\r\n",
+                         "\x00", "è", "=1+1"])
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b),
+                 st.lists(CELLS, max_size=40).map(lambda cells: "".join(cells).encode("utf-8")),
+                 st.lists(CELLS, max_size=40).map(lambda cells: "titolo;" + "".join(cells)).map(
+                     lambda text: text.encode("utf-16"))))
+def test_any_bytes_give_a_draft_or_a_clear_refusal(data):
+    try:
+        draft = parse_sheet(data)
+    except AgendaUnreadable as error:
+        assert str(error.message)
+        return
+    for entry in draft.items:
+        assert entry.title and all(s.name for s in entry.speakers)
+
+
+def test_a_zip_that_is_no_workbook_is_refused():
+    for name, content in (("a.txt", "ciao"), ("[Content_Types].xml", "<x")):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(name, content)
+        with pytest.raises(AgendaUnreadable, match="XLSX"):
+            parse_sheet(buffer.getvalue())
