@@ -44,13 +44,16 @@ TIMED = re.compile(
 AFTER_TIME = re.compile(rf"^[\s{DASH}:|.,;)\]]+")
 #: "Interviene:", "Modera:", "Ne discutono:", "Saluti di:" …; the colon may be missing
 SPEAKER_PREFIX = re.compile(
-    r"^(?:(?P<word>intervien[ei]|intervengono|moder(?:a|ano|atore|atrice|atori|azione(?: di)?)|"
+    r"^(?:(?P<word>introduc[eo] e moder[ao]|introducono e moderano|intervien[ei]|intervengono|moder(?:a|ano|atore|atrice|atori|azione(?: di)?)|"
     r"relator[ei]|relatric[ei]|ne discutono|ne parlano|discutono|introduc[eo]|introducono|"
     r"coordin(?:a|ano)|conduc[eo]|conducono|presiede|saluti(?: istituzionali)? di|a cura di|"
     r"con la partecipazione di)\s*(?::|\s(?=[A-ZÀ-Ý]))|"
     r"(?P<colon>partecipano|presentano|presenta|speakers?|keynote|con|relatori e relatrici)\s*:)"
     r"\s*(?P<rest>.*)$", re.IGNORECASE)
 PANEL_PREFIXES = ("ne discutono", "ne parlano", "discutono")
+#: where a title goes on with its speakers: "Saluti: Nome Cognome, Sindaco", "… a cura di Nome"
+INLINE_COLON = re.compile(r":\s+(?=[A-ZÀ-Ý])")
+INLINE_WORDS = re.compile(r"\s+(?:a cura di|interviene|intervengono|modera|ne discutono|con)\s+(?=[A-ZÀ-Ý])")
 SECTION = re.compile(
     r"^(?:(?:prima|seconda|terza|quarta|\d+[ªa°]?)\s+(?:sessione|parte|giornata)|sessione|session|"
     r"parte|modulo|giornata|mattin[oa]|mattinata|pomeriggio|sera|track)\b", re.IGNORECASE)
@@ -355,9 +358,10 @@ class _Reader:
             return
         if (when := timed(line)) is not None:
             start, end, rest = when
-            title, inline = self.split_inline(rest)
+            title, inline, panel = self.split_inline(rest)
             self.new_item(title or "", number, start, end)
             if inline:
+                self.panel_prefix = panel
                 self.add_speakers(inline, number, rest)
             return
         if self.item is not None and not self.item.title:  # "15.00 – 15.30" then the title
@@ -404,7 +408,11 @@ class _Reader:
             item.description = f"{item.description} {line}" if item.description else line
             item.lines.append(number)
             return
-        self.new_item(line, number)
+        title, inline, panel = self.split_inline(line)
+        self.new_item(title or line, number)
+        if inline and title:
+            self.panel_prefix = panel
+            self.add_speakers(inline, number, line)
 
     def speaker_line(self, people):
         """Names, then a role or organisation: speakers. Names alone are speakers under an item
@@ -418,14 +426,20 @@ class _Reader:
             or not self.item.speakers)
 
     def split_inline(self, rest):
-        """'Titolo — Nome Cognome, Ruolo, Ente; …' as on calendars and printed programmes."""
+        """'Titolo — Nome Cognome, Ruolo, Ente; …' as on calendars and printed programmes,
+        'Saluti: Nome Cognome, Sindaco', 'Conclusioni a cura di Nome Cognome (Ente)'."""
         parts = re.split(rf"\s+[{DASH}]\s+", rest)
         for cut in range(1, len(parts)):
-            tail = " - ".join(parts[cut:])
-            people = speakers_on(tail)
+            people = speakers_on(" - ".join(parts[cut:]))
             if people is not None:
-                return " - ".join(parts[:cut]).strip(), people
-        return rest, None
+                return " - ".join(parts[:cut]).strip(), people, False
+        for joint, described in ((INLINE_COLON, True), (INLINE_WORDS, False)):
+            match = joint.search(rest)
+            people = speakers_on(rest[match.end():]) if match else None
+            if people is not None and (not described or any(p[1] or p[2] for p in people)):
+                title = rest[:match.start()].strip().rstrip(":" + DASHES).strip()
+                return title, people, match.group().strip(" :") in PANEL_PREFIXES
+        return rest, None, False
 
     def is_section(self, line):
         """A heading: in capitals, "Sessione…", "Prima parte…", or a short line ending with a

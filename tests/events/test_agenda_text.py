@@ -214,3 +214,23 @@ def test_any_text_gives_a_draft_with_every_line_accounted_for(text):
         assert entry.title.strip() and entry.kind in KINDS
         assert all(s.name.strip() for s in entry.speakers)
     json.dumps(as_json(draft))
+
+
+@pytest.mark.parametrize("line, title, speakers", [
+    ("ore 9.30 Saluti istituzionali: Mario Rossi, Sindaco di Como", "Saluti istituzionali",
+     [("Mario Rossi", "Sindaco di Como", None)]),
+    ("ore 12.00 – Conclusioni a cura di Luciano Gallo (Formez)", "Conclusioni",
+     [("Luciano Gallo", None, "Formez")]),
+    ("ore 10.00 Il welfare: ne discutono Anna Rossi e Bruno Verdi, Comune di Como", "Il welfare",
+     [("Anna Rossi", None, "Comune di Como"), ("Bruno Verdi", None, "Comune di Como")]),
+    ("ore 11.00 Incontro con Bergamo e Catanzaro", "Incontro con Bergamo e Catanzaro", []),
+    ("ore 11.00 Tavola rotonda: il partenariato", "Tavola rotonda: il partenariato", []),
+])
+def test_speakers_on_the_title_line(line, title, speakers):
+    found = item(line)
+    assert (found.title, [(s.name, s.role, s.organisation) for s in found.speakers]) == (title, speakers)
+
+
+def test_introduce_e_modera_is_a_prefix_like_the_others():
+    speaker, = item("ore 9.30 Apertura\nIntroduce e modera: Chiara Fontana, Formez").speakers
+    assert (speaker.name, speaker.organisation) == ("Chiara Fontana", "Formez")
