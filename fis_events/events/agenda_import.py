@@ -71,6 +71,8 @@ def read_agenda(event, data):
                 raise AgendaUnreadable(error.message) from None
             draft = agenda_sheet.parse_sheet(data, known) if looks_like_sheet(text) \
                 else parse_text(text, known)
+    elif looks_like_sheet(data):  # rows pasted from a spreadsheet, with its header
+        draft = agenda_sheet.parse_sheet(data.encode("utf-8"), known)
     else:
         draft = parse_text(data, known)
     return check_event_times(event, draft)

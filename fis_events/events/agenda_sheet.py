@@ -43,7 +43,8 @@ MODEL_ROWS = [
     ["", "", "Esperienze dai Comuni in via sperimentazione", "tavola rotonda", "", "Paola Garofalo",
      "Direzione Servizi Socio-Educativi", "Comune di Bergamo", ""],
     ["", "", "", "", "", "Giusy Pino", "Assessore alle Politiche Sociali", "Comune di Catanzaro", "sì"],
-    ["16:30", "17:00", "Conclusioni e spunti", "conclusioni", "", "Luciano Gallo", "Esperto FIS", "Formez", ""],
+    ["16:30", "17:00", "Conclusioni e spunti", "conclusioni", "", "Luciano Gallo", "Esperto FIS",
+     "Formez", ""],
 ]
 KIND_NAMES = {
     "registrazione": "registration", "intervento": "talk", "relazione": "talk",

@@ -44,7 +44,8 @@ TIMED = re.compile(
 AFTER_TIME = re.compile(rf"^[\s{DASH}:|.,;)\]]+")
 #: "Interviene:", "Modera:", "Ne discutono:", "Saluti di:" …; the colon may be missing
 SPEAKER_PREFIX = re.compile(
-    r"^(?:(?P<word>introduc[eo] e moder[ao]|introducono e moderano|intervien[ei]|intervengono|moder(?:a|ano|atore|atrice|atori|azione(?: di)?)|"
+    r"^(?:(?P<word>introduc[eo] e moder[ao]|introducono e moderano|intervien[ei]|intervengono|"
+    r"moder(?:a|ano|atore|atrice|atori|azione(?: di)?)|"
     r"relator[ei]|relatric[ei]|ne discutono|ne parlano|discutono|introduc[eo]|introducono|"
     r"coordin(?:a|ano)|conduc[eo]|conducono|presiede|saluti(?: istituzionali)? di|a cura di|"
     r"con la partecipazione di)\s*(?::|\s(?=[A-ZÀ-Ý]))|"
@@ -65,6 +66,7 @@ DATE = re.compile(
     rf"^(?:(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica),?\s+)?"
     rf"(?:\d{{1,2}}[°º]?\s+(?:{_MONTHS})(?:\s+\d{{4}})?|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
     rf"(?:\s*[,{DASH}]\s*.*)?$", re.IGNORECASE)
+LINK = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 #: "in collegamento", "da remoto", "collegata da Roma", "(online)": the speaker is remote
 _REMOTE = (r"(?:in\s+(?:video)?collegamento(?:\s+da\s+[^,;()\[\]]+)?|(?:video)?collegat[oaie]\s+da"
            r"\s+[^,;()\[\]]+|(?:video)?collegat[oaie](?=\s*[)\]]|\s*$)|da\s+remoto|in\s+remoto|"
@@ -202,6 +204,8 @@ ORGANISATION_START = re.compile(
     r"azienda|ente)\b|\b(?:s\.?p\.?a\.?|s\.?r\.?l\.?|ets|onlus|aps|odv|scs|impresa sociale)$",
     re.IGNORECASE)
 ACRONYM = re.compile(r"^[A-Z]{2,}$")
+ROLE_OF = re.compile(r"^(?P<role>.+?)\s+(?:del|della|dell['’]|di)\s*(?P<organisation>(?:Comune|Città|Regione|"
+                     r"Provincia|Università|Fondazione|Camera|Ministero|Agenzia|Consorzio)\b.*)$")
 ROLE_START = re.compile(
     r"^(?:vice\s*)?(?:assessor[ea]|sindac[oa]|president[ea]|vicepresident[ea]|direttor[ea]|"
     r"direttrice|dirigente|responsabile|coordinator[ea]|coordinatrice|espert[oa]|consiglier[ea]|"
@@ -220,7 +224,8 @@ def role_and_organisation(parts):
         only = parts[0]
         if (ROLE_START.match(only) or only[0].islower()) and not (
                 ORGANISATION_START.search(only) or ACRONYM.match(only)):
-            return only, None
+            of = ROLE_OF.match(only)  # "Sindaco del Comune di Como"
+            return (of["role"], of["organisation"]) if of else (only, None)
         return None, only
     return ", ".join(parts[:-1]), parts[-1]
 
@@ -400,6 +405,9 @@ class _Reader:
         if DATE.match(line):
             self.note(number, "date", line)
             return
+        if LINK.match(line):  # the address a printed programme ends with
+            self.note(number, "unreadable", line)
+            return
         if self.is_description(line) or self.is_sentence(line):
             if self.item is None:
                 self.note(number, "unreadable", line)
@@ -476,9 +484,9 @@ class _Reader:
         self.close_item()
         items = self.draft.items
         if any(i.start for i in items):
-            # untimed lines before the first time, with nobody speaking: the event's title, a
-            # subtitle, the venue; said so, not made into items
-            while items and items[0].start is None and not items[0].speakers and not items[0].description:
+            # untimed lines before the first time, with nobody speaking: the event's title, its
+            # description, the venue (a whole event page copied); said so, not made into items
+            while items and items[0].start is None and not items[0].speakers:
                 self.draft.unplaced += [LineNote(n, "heading", self.raw[n][:200]) for n in items.pop(0).lines]
         if not any(i.start or i.speakers for i in self.draft.items):
             # no time and no speaker anywhere: prose (an e-mail, a description), not an agenda

@@ -25,20 +25,23 @@ from fis_events.programme.models import Organisation
 from support import commit_test_work, rome
 
 GENOVA = json.loads((Path(__file__).parents[2] / "fis_events/demo/data/genova-2023.json").read_text())
-BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "br", "tr", "section", "article"}
+BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "br", "tr", "section",
+          "article", "main", "nav", "header", "footer", "dl", "dt", "dd"}
 
 
 class VisibleText(HTMLParser):
-    """The text of the page's agenda as a visitor selects and copies it: one line per block."""
+    """The text of a part of a page as a visitor selects and copies it: one line per block,
+    inline elements (links, times, badges) within the line."""
 
-    def __init__(self):
+    def __init__(self, root, root_class=None):
         super().__init__()
+        self.root, self.root_class = root, root_class
         self.depth, self.lines, self.current = 0, [], ""
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        if self.depth or (tag == "ol" and "agenda" in classes):
-            self.depth += tag != "br"
+        if self.depth or (tag == self.root and (self.root_class is None or self.root_class in classes)):
+            self.depth += tag not in ("br", "img", "input", "meta", "link")
             if tag in BLOCKS:
                 self.flush()
 
@@ -59,8 +62,8 @@ class VisibleText(HTMLParser):
         self.current = ""
 
 
-def visible_agenda(html):
-    parser = VisibleText()
+def visible_text(html, root, root_class=None):
+    parser = VisibleText(root, root_class)
     parser.feed(html)
     return "\n".join(parser.lines)
 
@@ -94,13 +97,18 @@ def new_genova_event():
 
 
 @pytest.mark.parametrize("page", ["", "/stampa"])
-def test_the_genova_agenda_copied_from_the_public_pages_pastes_into_the_same_agenda(client, genova, page):
-    text = visible_agenda(client.get(f"/eventi/{genova.id}{page}").get_data(as_text=True))
+@pytest.mark.parametrize("copied", [("ol", "agenda"), ("main", None)], ids=["agenda", "whole page"])
+def test_the_genova_agenda_copied_from_the_public_pages_pastes_into_the_same_agenda(client, genova, page,
+                                                                                   copied):
+    """The agenda's lines, or the whole page with its title, facts, description and buttons."""
+    text = visible_text(client.get(f"/eventi/{genova.id}{page}").get_data(as_text=True), *copied)
     assert "Giusy Pino, Assessore alle Politiche Sociali, Comune di Catanzaro in collegamento" in text
     speakers, organisations = db.session.query(Speaker).count(), db.session.query(Organisation).count()
     event = new_genova_event()
     draft = read_agenda(event, text)
-    assert draft.unplaced == [] and draft.warnings == []
+    assert draft.warnings == []
+    assert {note.code for note in draft.unplaced} <= {"heading", "date", "unreadable"}
+    assert (draft.unplaced == []) == (copied[0] == "ol")
     apply_agenda(event, draft)
     commit_test_work()
     agenda = agenda_of(event)
@@ -141,8 +149,8 @@ def test_replacing_the_agenda(make_event):
     event = make_event()
     events.add_agenda_item(event, "Vecchio punto", AgendaItemKind.TALK)
     commit_test_work()
-    result = apply_agenda(event, read_agenda(event, "Apertura dei lavori\nMario Rossi, Sindaco, Comune di Como"),
-                          replace=True)
+    text = "Apertura dei lavori\nMario Rossi, Sindaco, Comune di Como"
+    result = apply_agenda(event, read_agenda(event, text), replace=True)
     commit_test_work()
     assert (result.items, result.removed) == (1, 1)
     assert [i["title"] for i in agenda_of(event)] == ["Apertura dei lavori"]
@@ -208,7 +216,8 @@ def test_files_are_told_apart_by_content(app, make_event):
     event = make_event()
     assert read_agenda(event, model_file("xlsx")).source == "xlsx"
     assert read_agenda(event, model_file("csv")).source == "csv"
-    text = read_agenda(event, "ore 10.00 Saluti del Sindaco\nNiccolò D'Angelo, Comune di Como".encode("cp1252"))
+    pasted = "ore 10.00 Saluti del Sindaco\nNiccolò D'Angelo, Comune di Como"
+    text = read_agenda(event, pasted.encode("cp1252"))
     assert text.source == "text" and text.items[0].speakers[0].name == "Niccolò D'Angelo"
     assert as_json(read_agenda(event, "ore 10.00 Saluti".encode("utf-16")))[0]["title"] == "Saluti"
 
@@ -259,3 +268,13 @@ def test_the_preview_edited_and_sent_back_as_json_is_checked_again(make_event):
     apply_agenda(event, read_agenda(event, agenda))
     commit_test_work()
     assert [(i["start"], i["kind"]) for i in agenda_of(event)] == [("10:30", "panel")]
+
+
+def test_rows_pasted_from_a_spreadsheet_are_read_as_one(make_event):
+    event = make_event()
+    start = event.starts_at.astimezone(ROME)
+    rows = f"inizio\ttitolo\trelatore\tente\n{start:%H:%M}\tSaluti\tMario Rossi\tComune di Como\n"
+    draft = read_agenda(event, rows)
+    assert draft.source == "csv"
+    assert [(i.title, [(s.name, s.organisation) for s in i.speakers]) for i in draft.items] == [
+        ("Saluti", [("Mario Rossi", "Comune di Como")])]

@@ -124,7 +124,8 @@ def test_remote_markers_are_taken_out_of_role_and_organisation(marker):
 
 
 def test_a_remote_marker_beside_the_name():
-    speaker, = item("ore 15.30 Esperienze\nGiusy Pino (in collegamento), Assessore, Comune di Catanzaro").speakers
+    line = "Giusy Pino (in collegamento), Assessore, Comune di Catanzaro"
+    speaker, = item(f"ore 15.30 Esperienze\n{line}").speakers
     assert (speaker.role, speaker.organisation, speaker.remote) == ("Assessore", "Comune di Catanzaro", True)
 
 
@@ -234,3 +235,8 @@ def test_speakers_on_the_title_line(line, title, speakers):
 def test_introduce_e_modera_is_a_prefix_like_the_others():
     speaker, = item("ore 9.30 Apertura\nIntroduce e modera: Chiara Fontana, Formez").speakers
     assert (speaker.name, speaker.organisation) == ("Chiara Fontana", "Formez")
+
+
+def test_a_role_of_an_organisation_is_split_in_two():
+    speaker, = item("ore 9.30 Saluti\nMario Rossi, Sindaco del Comune di Como").speakers
+    assert (speaker.role, speaker.organisation) == ("Sindaco", "Comune di Como")
