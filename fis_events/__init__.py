@@ -130,6 +130,7 @@ def register_errorhandlers(app):
 def register_commands(app):
     from .accounts.cli import users_cli
     from .demo.cli import demo_cli
+    from .events.cli import agenda_cli
     from .notify.cli import register as register_notify
     from .participation.cli import attendance_cli
     from .registration.cli import reminders_cli
@@ -142,4 +143,5 @@ def register_commands(app):
     app.cli.add_command(reminders_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(attendance_cli)
+    app.cli.add_command(agenda_cli)
     register_notify(app)

@@ -49,6 +49,8 @@ ACTIONS = {
                             _l("Ha eliminato un punto dal programma di «%(event)s»")),
     "agenda.item_moved": (_l("Punto del programma spostato"),
                           _l("Ha spostato il punto «%(item)s» nel programma di «%(event)s»")),
+    "agenda.imported": (_l("Programma importato"),
+                        _l("Ha importato il programma di «%(event)s» (punti: %(count)s)")),
     "agenda.speaker_added": (_l("Relatore aggiunto"),
                              _l("Ha aggiunto %(speaker)s ai relatori del punto «%(item)s» di "
                                 "«%(event)s»")),

@@ -213,6 +213,8 @@ def _suffix(entry, details, values):
     """What some entries add to their sentence."""
     if details.get("outcome") == "waiting":
         return " " + _("(in lista d'attesa)")
+    if details.get("replaced"):
+        return " " + _("(al posto del programma precedente)")
     if details.get("kept"):
         return " " + _("(resta presente per altre fonti)")
     if entry.action == "registrations.invited" and entry.target_type == "organisation":

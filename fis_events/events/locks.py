@@ -36,13 +36,15 @@ def lock_event(event_id):
     session.info.setdefault(_TAKEN_AT, time.perf_counter())
     for row in list(session.identity_map.values()):
         if row not in session.dirty:
-            session.expire(row, _columns(row))
+            session.expire(row, _attributes(row))
 
 
-def _columns(row):
-    """A row's own columns: what may have changed while waiting. Its collections stay loaded
-    (an event's agenda is not what the lock protects), so using the row again reads one row."""
-    return [attribute.key for attribute in inspect(row).mapper.column_attrs]
+def _attributes(row):
+    """Every attribute of a row, its collections too, expired one by one rather than the row as
+    a whole: a row expired whole is read again with the loader options it was first read with
+    (an event with its whole agenda), one expired attribute by attribute reads only what is
+    used again."""
+    return list(inspect(row).mapper.attrs.keys())
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -371,7 +371,7 @@ def check_item_times(event, starts_at, ends_at):
 def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=None,
                     description=None):
     """Append an item at the end of the agenda."""
-    _check_item_title(title)
+    check_item_title(title)
     check_item_times(event, starts_at, ends_at)
     item = AgendaItem(
         event=event, title=one_line(title), kind=kind, starts_at=starts_at, ends_at=ends_at,
@@ -385,7 +385,7 @@ def add_agenda_item(event, title, kind, starts_at=None, ends_at=None, section=No
 
 def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=None,
                        description=None):
-    _check_item_title(title)
+    check_item_title(title)
     check_item_times(item.event, starts_at, ends_at)
     item.title, item.kind = one_line(title), kind
     item.starts_at, item.ends_at = starts_at, ends_at
@@ -395,7 +395,7 @@ def update_agenda_item(item, title, kind, starts_at=None, ends_at=None, section=
     return item
 
 
-def _check_item_title(title):
+def check_item_title(title):
     if not (title or "").strip():
         raise DomainError(_("Il titolo è obbligatorio."), field="title")
 

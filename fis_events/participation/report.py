@@ -9,11 +9,7 @@ file is ever evaluated: cells are plain text, control characters are removed.
 `preview(event, report)` says what an import would do, `apply(event, report, user)` does it:
 one remote Attendance per registered person, in one transaction, never twice.
 """
-import codecs
-import csv
-import io
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -25,6 +21,7 @@ from sqlalchemy.orm import contains_eager
 from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
+from ..spreadsheets import UnreadableFile, decode, guess_delimiters, plain_text, records
 from ..registration.models import AttendanceMode, Person, Registration
 from .models import Attendance, AttendanceSource
 from .services import record_attendance
@@ -40,8 +37,6 @@ MAX_PREAMBLE_ROWS = 200
 MAX_DURATION = timedelta(days=7)
 #: report times without an offset are Italian wall-clock times
 REPORT_TZ = ZoneInfo("Europe/Rome")
-
-DELIMITERS = ",;\t"
 
 
 class ReportError(DomainError):
@@ -200,101 +195,31 @@ def as_header(row):
 # ---- reading the bytes ----------------------------------------------------------------------
 
 TOO_LARGE = _l("Il file è troppo grande: al massimo %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
-BINARY_SIGNATURES = [
-    (b"PK\x03\x04", _l("Il file è un foglio Excel (.xlsx) o un archivio: esporta il report in "
-                       "formato CSV e carica quello.")),
-    (b"\xd0\xcf\x11\xe0", _l("Il file è un foglio Excel (.xls): esporta il report in formato CSV "
-                             "e carica quello.")),
-    (b"%PDF", _l("Il file è un PDF: serve il report in formato CSV.")),
-]
 NOT_TEXT = _l("Il file non è un CSV leggibile: carica il report esportato da Teams o Zoom in "
               "formato CSV.")
-#: control characters that no report contains: their presence means a binary file
-BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
-#: control characters become spaces; invisible format and direction marks are dropped
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-INVISIBLE_CHARS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+REPORT_UNREADABLE = {
+    "xlsx": _l("Il file è un foglio Excel (.xlsx) o un archivio: esporta il report in formato CSV "
+               "e carica quello."),
+    "xls": _l("Il file è un foglio Excel (.xls): esporta il report in formato CSV e carica quello."),
+    "pdf": _l("Il file è un PDF: serve il report in formato CSV."),
+    "not_text": NOT_TEXT,
+    "encoding": _l("La codifica del file non è leggibile: salva il report come CSV UTF-8."),
+}
 
 
-def decode(data):
-    """(text, encoding name); ReportError when the bytes are not text."""
-    for signature, message in BINARY_SIGNATURES:
-        if data.startswith(signature):
-            raise ReportError(message)
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]  # the BOM says which end first, and is dropped
-    else:
-        candidates = [_utf16_without_bom(data), "utf-8", "cp1252"]
-    for encoding in filter(None, candidates):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-16":
-            encoding = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
-        return text, encoding
-    if b"\x00" in data[:65536] or BINARY_CHARS.search(data[:65536].decode("latin-1")):
-        raise ReportError(NOT_TEXT)
-    raise ReportError(_l("La codifica del file non è leggibile: salva il report come CSV UTF-8."))
-
-
-def _utf16_without_bom(data):
-    """UTF-16 without a BOM shows as a NUL byte in every other position (for Latin text)."""
-    sample = data[:4096]
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
-    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
-    if odd > pairs * 0.4 and even < pairs * 0.05:
-        return "utf-16-le"
-    if even > pairs * 0.4 and odd < pairs * 0.05:
-        return "utf-16-be"
-    return None
-
-
-def clean_text(text):
-    """Refuse binary content; drop the control and invisible characters a cell may carry."""
-    binary = BINARY_CHARS.findall(text[:65536])
-    if "\x00" in text or len(binary) > max(2, len(text[:65536]) // 200):
-        raise ReportError(NOT_TEXT)
-    return INVISIBLE_CHARS.sub("", CONTROL_CHARS.sub(" ", text))
-
-
-def guess_delimiters(text):
-    """Delimiters to try, most likely first: csv.Sniffer's guess, then by how often each occurs."""
-    sample = text[:8192]  # enough for any summary block; the Sniffer slows down fast beyond
-    if len(text) > len(sample) and "\n" in sample:
-        sample = sample[:sample.rindex("\n")]
-    counts = Counter({d: sample.count(d) for d in DELIMITERS})
-    ordered = [d for d, _ in sorted(counts.items(), key=lambda kv: (-kv[1], DELIMITERS.index(kv[0])))]
-    try:
-        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        return ordered
-    return [sniffed] + [d for d in ordered if d != sniffed]
+def _report_error(error):
+    """The spreadsheet reader's refusal, in the words of an attendance report."""
+    if error.reason == "too_many_columns":
+        return ReportError(_l("Il file ha troppe colonne (riga %(line)s): non sembra un report "
+                              "delle presenze.", line=error.line))
+    return ReportError(REPORT_UNREADABLE.get(error.reason, error.message))
 
 
 def _records(text, delimiter):
-    """(first line number, cells) for every record, blank ones included."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
-                        doublequote=True, strict=False)
-    line = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise ReportError(_l("Il file non è un CSV valido intorno alla riga %(line)s.",
-                                 line=reader.line_num)) from None
-        if len(cells) > MAX_COLUMNS:
-            raise ReportError(_l("Il file ha troppe colonne (riga %(line)s): non sembra un report "
-                                 "delle presenze.", line=line))
-        yield line, cells
-        line = reader.line_num + 1
+    try:
+        yield from records(text, delimiter, MAX_COLUMNS)
+    except UnreadableFile as error:
+        raise _report_error(error) from None
 
 
 def _find_table(text):
@@ -492,8 +417,11 @@ def parse_report(data):
         raise ReportError(_l("Il file è vuoto."))
     if len(data) > MAX_BYTES:
         raise ReportError(TOO_LARGE)
-    text, encoding = decode(data)
-    text = clean_text(text)
+    try:
+        text, encoding = decode(data)
+        text = plain_text(text)
+    except UnreadableFile as error:
+        raise _report_error(error) from None
     if not text.strip():
         raise ReportError(_l("Il file è vuoto."))
     if text.count("\n") > MAX_ROWS + MAX_PREAMBLE_ROWS + 1000:
