@@ -5,9 +5,9 @@ with every line accounted for and the times checked against the event; it writes
 `apply_agenda(event, draft, ...)` writes the items and speakers (appended, or replacing the
 agenda), reusing known speakers and organisations, with one audit entry.
 
-Confirming twice writes once: the preview gives `agenda_digest(event, draft)`, a digest of the
-agenda shown and of the event's agenda as stored then (its items' ids, order, titles and
-times, read afresh), and the confirmation hands it back to `apply_agenda`, which compares it
+Confirming twice writes once: the preview gives `agenda_digest(event)`, a digest of the event's
+start and agenda as stored then (its items' ids, order, titles and times, read afresh; the
+draft may be edited in the preview), and the confirmation hands it back to `apply_agenda`, which compares it
 under the event's lock. The first confirmation changes the agenda, so a second one (the same
 form sent twice, two tabs, two machines at once) is refused; so is a confirmation after anyone
 changed the agenda or moved the event since the preview. Nothing is staged: the page
@@ -105,17 +105,17 @@ def check_event_times(event, draft):
     return draft
 
 
-def agenda_digest(event, draft):
-    """What the confirmation must hand back: the agenda previewed and the event's agenda as the
-    database held it then (read afresh, not from rows loaded earlier), so that a confirmation
-    after any change to the agenda, one's own included, is refused."""
+def agenda_digest(event):
+    """What the confirmation must hand back: the event's start and agenda as the database held
+    them at the preview (read afresh, not from rows loaded earlier). The draft itself may be
+    edited in between; any change to the stored agenda, the first confirmation's included,
+    makes a confirmation stale."""
     agenda = db.session.execute(
         db.select(AgendaItem.id, AgendaItem.position, AgendaItem.title, AgendaItem.starts_at,
                   AgendaItem.ends_at).where(AgendaItem.event_id == event.id)
         .order_by(AgendaItem.position, AgendaItem.id)).all()
     state = [[row.id, row.position, row.title, str(row.starts_at), str(row.ends_at)] for row in agenda]
-    payload = json.dumps([event.id, event.starts_at.isoformat(), state, as_json(draft)],
-                         sort_keys=True, ensure_ascii=False)
+    payload = json.dumps([event.id, event.starts_at.isoformat(), state], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -131,7 +131,7 @@ def apply_agenda(event, draft, replace=False, user=None, expected_digest=None):
     written) when the digest from the preview no longer matches, when there is nothing to
     write, or when a time does not fit (its line is named)."""
     lock_event(event.id)  # two confirmations at once: the second waits, then finds the digest moved
-    if expected_digest is not None and expected_digest != agenda_digest(event, draft):
+    if expected_digest is not None and expected_digest != agenda_digest(event):
         raise DomainError(str(STALE), field="agenda")
     if not draft.items:
         raise DomainError(str(NOTHING), field="agenda")

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
                      RadioField, SelectChoice, SelectField, SelectMultipleField, StringField,
                      TextAreaField, TimeField, widgets)
+from flask_wtf.file import FileAllowed, FileField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import REQUIRED, Form, enum_options, optional_row_id, row_id
@@ -117,6 +118,26 @@ class CopyEventForm(EventForm):
     registration_opens_at = registration_closes_at = beneficiaries = move_agenda = None
     below_confirmed = None
     copy_beneficiaries = BooleanField(_l("Copia anche gli enti beneficiari"))
+
+
+class AgendaPasteForm(Form):
+    """An agenda as the organiser has it: pasted text, or a CSV or XLSX file."""
+    text = TextAreaField(_l("Il programma, come ce l'hai"), render_kw={"rows": 14},
+                         description=_l("Incollalo da un'e-mail, da un documento Word o PDF, da una "
+                                        "pagina web: orari, titoli e relatori, una riga per volta."))
+    upload = FileField(_l("Oppure un foglio CSV o XLSX"),
+                       validators=[FileAllowed(["csv", "txt", "xlsx"],
+                                               _l("Carica un file .csv o .xlsx."))],
+                       render_kw={"accept": ".csv,.txt,.xlsx,text/csv"})
+
+
+class AgendaConfirmForm(Form):
+    """The preview's own fields; the items are read from the request by `posted_agenda`."""
+    digest = HiddenField(validators=[DataRequired()])
+    unplaced = HiddenField()
+    mode = RadioField(_l("Come inserirlo"), default="append", choices=[
+        SelectChoice("append", _l("Aggiungilo in fondo al programma attuale")),
+        SelectChoice("replace", _l("Sostituisci il programma attuale"))])
 
 
 class CheckboxesField(SelectMultipleField):

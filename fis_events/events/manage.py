@@ -4,23 +4,25 @@ import json
 from functools import partial
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.access import organiser_required, wants_json
-from ..db_types import parse_page
+from ..db_types import parse_id, parse_page
 from ..errors import DomainError, attach_error
 from ..extensions import db
 from ..i18n import to_rome
 from ..pages import apply_change, get_or_404
 from ..programme.models import Organisation, Phase, Programme
 from ..programme.services import known_organisations
-from . import copying, series, services
+from . import agenda_import, agenda_sheet, copying, series, services
+from .agenda_draft import NOTES, LineNote
 from .pages import event_or_404
 from ..unit_of_work import discard_changes
-from .forms import (AgendaItemForm, CopyEventForm, EventForm, NoticeForm, SeriesForm, SpeakerForm,
-                    TemplateEventForm, TemplateNameForm)
+from .forms import (AgendaConfirmForm, AgendaItemForm, AgendaPasteForm, CopyEventForm, EventForm,
+                    NoticeForm, SeriesForm, SpeakerForm, TemplateEventForm, TemplateNameForm)
 from .recurrence import Frequency, Rule
 from .models import (AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, EventSeries,
                      EventTemplate, HostEvent, Speaker)
@@ -222,6 +224,116 @@ def series_page(series_id):
     found = get_or_404(EventSeries, series_id)
     return render_template("manage/series.html", series=found,
                            rule=series.describe_rule(series.rule_of(found)))
+
+
+# ---- agenda from pasted text or a spreadsheet ------------------------------------------------
+
+#: the most items and speakers per item a preview sends back
+MAX_POSTED_ITEMS, MAX_POSTED_SPEAKERS = 300, 40
+
+
+@bp.route("/eventi/<int:event_id>/programma/incolla", methods=["GET", "POST"])
+def paste_agenda(event_id):
+    event = event_or_404(event_id)
+    form = AgendaPasteForm()
+    if form.validate_on_submit():
+        data = form.upload.data.read() if form.upload.data else (form.text.data or "")
+        if not data.strip():
+            form.text.errors = [_("Incolla il programma o scegli un file.")]
+        else:
+            try:
+                draft = agenda_import.read_agenda(event, data)
+            except DomainError as error:
+                form.text.errors = [error.message]
+            else:
+                return render_agenda_preview(event, draft, agenda_import.agenda_digest(event),
+                                             draft.unplaced)
+    return render_template("manage/agenda_paste.html", event=event, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/eventi/<int:event_id>/programma/anteprima", methods=["POST"])
+def confirm_agenda(event_id):
+    """The preview sent back, perhaps edited: shown again ("Aggiorna l'anteprima") or written
+    ("Conferma"); nothing is written before, and a second confirmation is refused."""
+    event = event_or_404(event_id)
+    form = AgendaConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    unplaced = posted_notes(form.unplaced.data)
+    try:
+        draft = agenda_import.read_agenda(event, posted_agenda(request.form))
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".paste_agenda", event_id=event.id))
+    if "confirm" in request.form:
+        try:
+            result = agenda_import.apply_agenda(event, draft, replace=form.mode.data == "replace",
+                                                user=current_user._get_current_object(),
+                                                expected_digest=form.digest.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(ngettext("Programma importato: %(num)d punto, %(speakers)d relatori.",
+                           "Programma importato: %(num)d punti, %(speakers)d relatori.",
+                           result.items, speakers=result.speakers), "success")
+            return redirect(url_for(".event", event_id=event.id))
+    return render_agenda_preview(event, draft, form.digest.data, unplaced, form)
+
+
+@bp.route("/programma/modello.<any(xlsx, csv):fmt>")
+def agenda_model(fmt):
+    """The spreadsheet to fill in: the columns the import reads, the Genova session as example."""
+    types = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "csv": "text/csv; charset=utf-8"}
+    return agenda_sheet.model_file(fmt), 200, {
+        "Content-Type": types[fmt],
+        "Content-Disposition": f'attachment; filename="modello-programma.{fmt}"'}
+
+
+def render_agenda_preview(event, draft, digest, unplaced, form=None):
+    form = form or AgendaConfirmForm(formdata=None, digest=digest)
+    form.digest.data = digest
+    form.unplaced.data = json.dumps([[n.line, n.code, n.text] for n in unplaced], ensure_ascii=False)
+    return render_template("manage/agenda_preview.html", event=event, draft=draft, form=form,
+                           unplaced=unplaced, kinds=AgendaItemKind), \
+        422 if form.form_errors or form.errors else 200
+
+
+def posted_agenda(values):
+    """The preview's fields as `as_json` gives an agenda: an item whose title was emptied or
+    whose "togli" is ticked is left out, and so is a speaker whose name was emptied; each item's
+    last, empty speaker row adds one when filled."""
+    def number(name, most):
+        found = parse_id(values.get(name))
+        return min(found or 0, most)
+
+    agenda = []
+    for i in range(number("items", MAX_POSTED_ITEMS)):
+        field = f"items-{i}-{{}}".format
+        if not values.get(field("title"), "").strip() or values.get(field("drop")):
+            continue
+        speakers = []
+        for j in range(number(field("speakers"), MAX_POSTED_SPEAKERS) + 1):
+            place = f"items-{i}-s-{j}-{{}}".format
+            if values.get(place("name"), "").strip():
+                speakers.append({"name": values[place("name")],
+                                 "role": values.get(place("role")) or None,
+                                 "organisation": values.get(place("organisation")) or None,
+                                 "remote": bool(values.get(place("remote")))})
+        agenda.append({name: values.get(field(name)) or None
+                       for name in ("title", "kind", "start", "end", "section", "description")}
+                      | {"speakers": speakers})
+    return agenda
+
+
+def posted_notes(data):
+    """The first preview's unplaced lines, carried along so that every edit still shows them."""
+    try:
+        return [LineNote(int(line), str(code), str(text)) for line, code, text in json.loads(data or "[]")
+                if code in NOTES]
+    except (ValueError, TypeError):
+        return []
 
 
 # ---- templates ----------------------------------------------------------------------------

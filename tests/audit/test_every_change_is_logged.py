@@ -19,6 +19,7 @@ SAMPLES = Path(__file__).parent.parent / "participation" / "samples"
 EXEMPT = {
     "participation_manage.upload_report": "the preview writes nothing",
     "participation_manage.discard_report": "deletes the uploaded file, nothing was recorded",
+    "manage.paste_agenda": "the preview writes nothing",
 }
 DOOR_API = {"checkin_api.manual", "checkin_api.undo", "checkin_api.walk_in"}
 SCENARIOS = {}
@@ -79,6 +80,14 @@ def _(s):
                 title_pattern="Incontro n. {n}", frequency="weekly", interval="1",
                 week_of_month="1", weekday="0", weekdays=str(day.weekday()), ends="count",
                 count="2", skip_holidays="")
+
+
+@scenario("manage.confirm_agenda", "agenda.imported")
+def _(s):
+    from fis_events.events.agenda_import import agenda_digest
+    return post(s, f"/gestione/eventi/{s.event.id}/programma/anteprima", digest=agenda_digest(s.event),
+                items="1", confirm="1", **{"items-0-title": "Dibattito", "items-0-kind": "panel",
+                                          "items-0-speakers": "0"})
 
 
 def with_template(s):

@@ -161,7 +161,7 @@ def test_replacing_the_agenda(make_event):
 def test_confirming_twice_writes_once(make_event):
     event = make_event()
     draft = read_agenda(event, "Apertura dei lavori\nMario Rossi, Sindaco, Comune di Como")
-    digest = agenda_digest(event, draft)
+    digest = agenda_digest(event)
     apply_agenda(event, draft, expected_digest=digest)
     commit_test_work()
     with pytest.raises(DomainError, match="cambiato dopo l'anteprima"):
@@ -173,7 +173,7 @@ def test_confirming_twice_writes_once(make_event):
 def test_a_change_to_the_event_after_the_preview_refuses_the_confirmation(make_event):
     event = make_event()
     draft = read_agenda(event, "Apertura dei lavori")
-    digest = agenda_digest(event, draft)
+    digest = agenda_digest(event)
     events.add_agenda_item(event, "Aggiunto nel frattempo", AgendaItemKind.TALK)
     commit_test_work()
     with pytest.raises(DomainError):
@@ -232,7 +232,7 @@ def test_a_file_over_the_upload_limit_is_refused(app, make_event):
 def test_parallel_confirmations_of_one_preview_write_once(app, make_event):
     event = make_event()
     text = "Apertura dei lavori\nMario Rossi, Sindaco, Comune di Como\nConclusioni"
-    digest = agenda_digest(event, read_agenda(event, text))
+    digest = agenda_digest(event)
     event_id = event.id
     commit_test_work()
     start, written, refused, errors = threading.Barrier(4), [], [], []

@@ -153,6 +153,10 @@ ROUTES = {
     ("manage.change_status", "POST"): Route(  # already published: stays so
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "action": "publish"}),
     ("manage.delete_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": w.fresh_item(s)}),
+    ("manage.paste_agenda", "GET"): Route(ORGANISERS, event_args),
+    ("manage.paste_agenda", "POST"): Route(ORGANISERS, event_args, form={"text": "ore 10.00 Apertura"}),
+    ("manage.confirm_agenda", "POST"): Route(ORGANISERS, event_args, form={"digest": "x", "items": "0"}),
+    ("manage.agenda_model", "GET"): Route(ORGANISERS, lambda w, s, r: {"fmt": "csv"}),
     ("manage.save_as_template", "POST"): Route(ORGANISERS, event_args),
     ("manage.templates", "GET"): Route(ORGANISERS),
     ("manage.rename_template", "POST"): Route(ORGANISERS, lambda w, s, r: {"template_id": w.template_id},
