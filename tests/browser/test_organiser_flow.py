@@ -33,7 +33,7 @@ def test_build_publish_and_read_an_agenda(page, organiser, app, axe):
     page.get_by_role("button", name="Accedi").click()
     expect(page.get_by_role("heading", name="Gestione eventi")).to_be_visible()
 
-    page.get_by_role("link", name="Nuovo evento").click()
+    page.get_by_role("link", name="Nuovo evento", exact=True).click()
     page.fill("#title", "Laboratorio sull'innovazione sociale")
     page.select_option("#kind", "workshop")
     page.fill("#starts_at", f"{day}T10:00")

@@ -404,7 +404,7 @@ def test_walk_in_refused_when_full_unless_an_organiser_overrides(app, organiser,
 
     page.get_by_label("Nome", exact=True).fill("Giulia")
     page.get_by_label("Cognome").fill("Bianchi")
-    page.get_by_label("E-mail", exact=True).fill("giulia.bianchi@example.org")
+    page.get_by_label("E-mail (facoltativa)", exact=True).fill("giulia.bianchi@example.org")
     page.get_by_label("Ente o organizzazione").fill("Comune di Catanzaro")
     page.get_by_role("button", name="Registra e fai entrare").click()
     expect(page.locator("#walkin-error")).to_contain_text("Posti esauriti")
