@@ -26,6 +26,9 @@ ACTIONS = {
                      _l("Ha creato «%(event)s» copiando un altro evento, con il suo programma")),
     "series.created": (_l("Serie creata"),
                        _l("Ha creato una serie di incontri a partire da «%(event)s»")),
+    "series.agenda_copied": (_l("Programma copiato negli incontri successivi"),
+                             _l("Ha copiato il programma di «%(event)s» negli incontri successivi "
+                                "della serie (%(count)s)")),
     "template.saved": (_l("Modello salvato"),
                        _l("Ha salvato «%(event)s» come modello «%(template)s»")),
     "template.renamed": (_l("Modello rinominato"), _l("Ha rinominato il modello «%(template)s»")),

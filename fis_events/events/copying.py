@@ -45,9 +45,16 @@ def create_from_outline(fields, agenda, window):
     start = fields["starts_at"]
     fields.update({name: after_clock_minutes(start, minutes) for name, minutes in window.items()})
     event = create_event(**fields)
+    build_agenda(event, agenda)
+    return event
+
+
+def build_agenda(event, agenda):
+    """`agenda` (as `agenda_outline` gives it) appended to the event, placed from its start."""
+    start, first = event.starts_at, len(event.agenda_items)
     speakers = {s.id: s for s in db.session.scalars(db.select(Speaker).where(Speaker.id.in_(
         {s["id"] for item in agenda for s in item["speakers"]})))}
-    for position, entry in enumerate(agenda):
+    for position, entry in enumerate(agenda, first):
         starts_at, ends_at = after_clock_minutes(start, entry["start"]), after_clock_minutes(start, entry["end"])
         try:
             check_item_times(event, starts_at, ends_at)
@@ -65,7 +72,6 @@ def create_from_outline(fields, agenda, window):
             if speaker["id"] in speakers:  # a speaker merged away since the template was saved
                 db.session.add(AgendaItemSpeaker(agenda_item=item, speaker=speakers[speaker["id"]],
                                                  position=place, remote=speaker["remote"]))
-    return event
 
 
 def copy_event(source, *, with_beneficiaries=False, **fields):

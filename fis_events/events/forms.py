@@ -100,6 +100,11 @@ class EventForm(NoticeForm):
                                default=True)
     #: the notice the organiser saw and confirmed (`manage.notice_to_confirm`)
     confirm_notice = HiddenField()
+    #: for a meeting of a series: whether place, link, capacities and times go to the later ones
+    apply_to = RadioField(_l("Applica le modifiche a"), default="only", choices=[
+        SelectChoice("only", _l("Solo questo incontro")),
+        SelectChoice("following", _l("Questo incontro e i successivi della serie (luogo, "
+                                     "collegamento, posti e orari)"))])
 
     def set_choices(self, host_events, programmes, organisations=()):
         self.host_event.choices = [SelectChoice(None, _l("Nessuno"))] + [
@@ -116,7 +121,7 @@ class CopyEventForm(EventForm):
     """The event form pre-filled from another event: its registration window moves with the
     dates chosen here, and its beneficiaries come along only when asked."""
     registration_opens_at = registration_closes_at = beneficiaries = move_agenda = None
-    below_confirmed = None
+    below_confirmed = apply_to = None
     copy_beneficiaries = BooleanField(_l("Copia anche gli enti beneficiari"))
 
 
@@ -150,6 +155,7 @@ class TemplateEventForm(EventForm):
     """The event form started from a template: dates to choose, the registration window placed
     from them as the template keeps it."""
     registration_opens_at = registration_closes_at = move_agenda = below_confirmed = None
+    apply_to = None
 
 
 class TemplateNameForm(Form):

@@ -153,12 +153,27 @@ def new_event():
 def edit_event(event_id):
     event = get_or_404(Event, event_id)
     form = event_form(event)
+    before = {name: getattr(event, name) for name in services.EVENT_FIELDS}
+    later = series.later_meetings(event)
     saved, audience = save_event_form(form, event)
     if saved is not None:
-        flash(_("Modifiche salvate."), "success")
+        if later and form.apply_to.data == "following":
+            count = series.apply_to_later_meetings(saved, before, note=form.notice_note.data)
+            flash(ngettext("Modifiche salvate, anche in %(num)d incontro successivo.",
+                           "Modifiche salvate, anche in %(num)d incontri successivi.", count), "success")
+        else:
+            flash(_("Modifiche salvate."), "success")
         return redirect(url_for(".event", event_id=event.id))
-    return render_template("manage/event_form.html", form=form, event=event, audience=audience), \
-        422 if form.errors or form.form_errors else 200
+    return render_template("manage/event_form.html", form=form, event=event, audience=audience,
+                           later=later), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/eventi/<int:event_id>/programma/successivi", methods=["POST"])
+def copy_agenda_to_later_meetings(event_id):
+    count = series.copy_agenda_to_later_meetings(event_or_404(event_id))
+    flash(ngettext("Programma copiato in %(num)d incontro successivo.",
+                   "Programma copiato in %(num)d incontri successivi.", count), "success")
+    return redirect(url_for(".event", event_id=event_id))
 
 
 @bp.route("/eventi/<int:event_id>/copia", methods=["GET", "POST"])

@@ -13,10 +13,10 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, after_clock_minutes, clock_minutes, long_date, to_rome
 from .locks import lock_event
-from .copying import agenda_outline, create_from_outline, window_outline
-from .models import EventSeries, EventStatus
+from .copying import agenda_outline, build_agenda, create_from_outline, window_outline
+from .models import Event, EventSeries, EventStatus
 from .recurrence import MAX_OCCURRENCES, Frequency, Rule, meeting_days
-from .services import EVENT_FIELDS, publish_event
+from .services import EVENT_FIELDS, publish_event, save_event
 
 #: what a title pattern may name: the meeting's number and its date
 PLACEHOLDERS = {"n", "data"}
@@ -116,6 +116,62 @@ def create_series(origin, rule, title_pattern, title=None, language="it"):
             publish_event(event)
     audit.record("series.created", event=origin, count=len(plan.meetings))
     return series
+
+
+#: what "questo e i successivi" carries to the later meetings of a series, besides the times
+FOLLOWING_FIELDS = ("venue", "address", "city", "remote_url", "remote_platform",
+                    "capacity_in_person", "capacity_remote")
+
+
+def later_meetings(event):
+    """The meetings of the event's series after it, cancelled ones left alone."""
+    if event.series_id is None:
+        return []
+    return db.session.scalars(db.select(Event).where(
+        Event.series_id == event.series_id, Event.series_number > event.series_number,
+        Event.status != EventStatus.CANCELLED).order_by(Event.series_number)).all()
+
+
+def apply_to_later_meetings(event, before, note=None):
+    """"Questo e i successivi": what this edit changed among place, meeting link, capacities and
+    times (the clock times, each meeting keeping its own day) goes to every later meeting, each
+    saved by the same rules and telling its own registrants; `before` is the event's values
+    before the edit. Returns how many meetings changed."""
+    changed = [name for name in FOLLOWING_FIELDS if getattr(event, name) != before[name]]
+    moved = (_clock(event.starts_at), _clock(event.ends_at)) != (_clock(before["starts_at"]),
+                                                                 _clock(before["ends_at"]))
+    count = 0
+    for later in later_meetings(event):
+        fields = {name: getattr(event, name) for name in changed}
+        if moved:
+            fields["starts_at"] = _on_day(later.starts_at, event.starts_at)
+            fields["ends_at"] = after_clock_minutes(fields["starts_at"],
+                                                    clock_minutes(event.ends_at, event.starts_at))
+        if fields:
+            save_event(later, note=note, move_agenda=True, **fields)
+            count += 1
+    return count
+
+
+def copy_agenda_to_later_meetings(event):
+    """This meeting's agenda, placed from each later meeting's start, instead of theirs."""
+    agenda = agenda_outline(event)
+    meetings = later_meetings(event)
+    for later in meetings:
+        later.agenda_items.clear()
+        db.session.flush()
+        build_agenda(later, agenda)
+    audit.record("series.agenda_copied", event=event, count=len(meetings))
+    return len(meetings)
+
+
+def _clock(moment):
+    return to_rome(moment).time()
+
+
+def _on_day(day_of, time_of):
+    """The day of `day_of` at the clock time of `time_of`, in Rome."""
+    return datetime.combine(to_rome(day_of).date(), _clock(time_of)).replace(tzinfo=ROME)
 
 
 def rule_of(series):

@@ -90,6 +90,11 @@ def _(s):
                                           "items-0-speakers": "0"})
 
 
+@scenario("manage.copy_agenda_to_later_meetings", "series.agenda_copied")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/programma/successivi")
+
+
 def with_template(s):
     s.template = copying.save_as_template(s.event)
 

@@ -173,3 +173,73 @@ def test_the_series_feed_has_one_event_per_public_meeting_and_a_cancelled_one(cl
     assert sorted(v.summary.value for v in parsed.vevent_list) == [
         "Incontro di supporto", "Incontro di supporto n. 2"]
     assert client.get("/serie/999/calendario.ics").status_code == 404
+
+
+# ---- changing one meeting, or it and the following ones ----------------------------------------
+
+@pytest.fixture
+def four_meetings(client, auth, meeting):
+    auth.login()
+    client.post(f"/gestione/eventi/{meeting.id}/serie",
+                data=series_form(client, meeting.id, create="1", count="4"))
+    return db.session.scalars(db.select(EventSeries)).one()
+
+
+def edit_form(client, event, **changes):
+    from events.test_manage import event_form_data
+
+    url = f"/gestione/eventi/{event.id}/modifica"
+    start, end = (m.astimezone(ROME).strftime("%Y-%m-%dT%H:%M") for m in (event.starts_at, event.ends_at))
+    fields = dict(title=event.title, starts_at=start, ends_at=end, venue=None, city=None,
+                  capacity_in_person="", description="", move_agenda="y")
+    data = event_form_data(csrf_from(client.get(url)), **{**fields, **changes})
+    return client.post(url, data=data)
+
+
+def meeting_facts(series_id):
+    db.session.expire_all()
+    series = db.session.get(EventSeries, series_id)
+    return [(e.series_number, e.venue, e.starts_at.astimezone(ROME).strftime("%d/%m %H.%M"),
+             [i.starts_at.astimezone(ROME).strftime("%H.%M") for i in e.agenda_items])
+            for e in series.events]
+
+
+def test_this_and_the_following_moves_the_later_meetings_each_on_its_day(client, auth, four_meetings,
+                                                                         enrol):
+    from fis_events.notify.models import OutboxMessage
+
+    second, third = four_meetings.events[1], four_meetings.events[2]
+    anna = enrol(third, "Anna", "Rossi")
+    page = client.get(f"/gestione/eventi/{second.id}/modifica").get_data(as_text=True)
+    assert "Questo incontro e i successivi della serie" in page
+    response = edit_form(client, second, venue="Sala Consiliare", starts_at="2026-11-10T16:00",
+                         ends_at="2026-11-10T17:30", apply_to="following")
+    assert response.status_code == 302
+    assert meeting_facts(four_meetings.id) == [
+        (1, None, "13/10 15.30", ["15.30"]),
+        (2, "Sala Consiliare", "10/11 16.00", ["16.00"]),
+        (3, "Sala Consiliare", "12/01 16.00", ["16.00"]),
+        (4, "Sala Consiliare", "09/02 16.00", ["16.00"])]
+    told = db.session.scalars(db.select(OutboxMessage).filter_by(registration_id=anna.id,
+                                                                  kind="event_changed")).all()
+    assert len(told) == 1  # the third meeting's registrant hears of her meeting's change
+
+
+def test_only_this_one_changes_exactly_it(client, auth, four_meetings):
+    second = four_meetings.events[1]
+    response = edit_form(client, second, venue="Sala Consiliare", apply_to="only")
+    assert response.status_code == 302
+    assert [venue for _n, venue, _start, _agenda in meeting_facts(four_meetings.id)] == [
+        None, "Sala Consiliare", None, None]
+
+
+def test_the_agenda_of_one_meeting_copied_to_the_later_ones(client, auth, four_meetings):
+    second = four_meetings.events[1]
+    events.add_agenda_item(second, "Domande", AgendaItemKind.TALK, rome(2026, 11, 10, 16, 30))
+    commit_test_work()
+    token = csrf_from(client.get(f"/gestione/eventi/{second.id}"))
+    response = client.post(f"/gestione/eventi/{second.id}/programma/successivi",
+                           data={"csrf_token": token})
+    assert response.status_code == 302
+    assert [agenda for _n, _venue, _start, agenda in meeting_facts(four_meetings.id)] == [
+        ["15.30"], ["15.30", "16.30"], ["15.30", "16.30"], ["15.30", "16.30"]]

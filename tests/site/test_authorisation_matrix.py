@@ -153,6 +153,7 @@ ROUTES = {
     ("manage.change_status", "POST"): Route(  # already published: stays so
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "action": "publish"}),
     ("manage.delete_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": w.fresh_item(s)}),
+    ("manage.copy_agenda_to_later_meetings", "POST"): Route(ORGANISERS, event_args),
     ("manage.paste_agenda", "GET"): Route(ORGANISERS, event_args),
     ("manage.paste_agenda", "POST"): Route(ORGANISERS, event_args, form={"text": "ore 10.00 Apertura"}),
     ("manage.confirm_agenda", "POST"): Route(ORGANISERS, event_args, form={"digest": "x", "items": "0"}),
