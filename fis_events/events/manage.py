@@ -5,6 +5,7 @@ from functools import partial
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -414,7 +415,7 @@ def event(event_id):
 def render_event(event, item_form, status=200):
     multi_day = item_form.set_days(event)
     return render_template("manage/event.html", event=event, item_form=item_form,
-                           multi_day=multi_day, kinds=AgendaItemKind), status
+                           multi_day=multi_day, kinds=AgendaItemKind, **speaker_choices()), status
 
 
 @bp.route("/eventi/<int:event_id>/anteprima")
@@ -496,11 +497,15 @@ def render_item(item, form, speaker_form, multi_day=None):
     if multi_day is None:
         multi_day = form.set_days(item.event)
     status = 422 if form.errors or form.form_errors or speaker_form.errors or speaker_form.form_errors else 200
-    known_speakers = db.session.scalars(db.select(Speaker).order_by(Speaker.name)).all()
-    organisations = known_organisations()
     return render_template("manage/item.html", item=item, event=item.event, form=form,
-                           speaker_form=speaker_form, multi_day=multi_day,
-                           known_speakers=known_speakers, organisations=organisations), status
+                           speaker_form=speaker_form, multi_day=multi_day, **speaker_choices()), status
+
+
+def speaker_choices():
+    """What the speaker fields offer as one types: known speakers and organisations."""
+    return {"known_speakers": db.session.scalars(db.select(Speaker).order_by(Speaker.name).options(
+                selectinload(Speaker.organisation))).all(),
+            "organisations": known_organisations()}
 
 
 @bp.route("/agenda/<int:item_id>/elimina", methods=["POST"])
@@ -528,8 +533,15 @@ def offset_from_form():
 
 @bp.route("/agenda/<int:item_id>/sposta", methods=["POST"])
 def move_item(item_id):
+    """↑/↓ (`direction`), or dragged to `position` (0 first) by the page script."""
     item = get_or_404(AgendaItem, item_id)
-    services.move_agenda_item(item, offset_from_form())
+    if "position" in request.form:
+        position = parse_id(request.form["position"]) if request.form["position"] != "0" else 0
+        if position is None:
+            abort(400)
+        services.move_agenda_item(item, position=position)
+    else:
+        services.move_agenda_item(item, offset_from_form())
     return moved(item.event.agenda_items, ".event", event_id=item.event_id, _anchor=f"item-{item.id}")
 
 
@@ -544,7 +556,7 @@ def add_speaker(item_id):
             services.add_speaker(item, speaker_form.name.data, speaker_form.role.data,
                                  speaker_form.organisation.data, speaker_form.remote.data)
             flash(_("Relatore aggiunto."), "success")
-            return redirect(url_for(".edit_item", item_id=item.id, _anchor="speakers"))
+            return redirect(speakers_page(item))
         except DomainError as error:
             attach_error(speaker_form, error)
     form = AgendaItemForm(formdata=None)
@@ -571,7 +583,15 @@ def toggle_speaker_remote(link_id):
 @bp.route("/relatori/<int:link_id>/elimina", methods=["POST"])
 def remove_speaker(link_id):
     link = get_or_404(AgendaItemSpeaker, link_id)
-    item_id = link.agenda_item_id
+    item = link.agenda_item
     services.remove_speaker(link)
     flash(_("Relatore tolto da questo punto."), "success")
-    return redirect(url_for(".edit_item", item_id=item_id, _anchor="speakers"))
+    return redirect(speakers_page(item))
+
+
+def speakers_page(item):
+    """Where a change to an item's speakers returns: the agenda, when made there, or the item's
+    own page."""
+    if request.form.get("from") == "agenda":
+        return url_for(".event", event_id=item.event_id, _anchor=f"item-{item.id}")
+    return url_for(".edit_item", item_id=item.id, _anchor="speakers")

@@ -405,10 +405,14 @@ def delete_agenda_item(item):
     _remove(item.event.agenda_items, item)
 
 
-def move_agenda_item(item, offset):
-    """Move an item up (-1) or down (+1); a no-op at either end."""
+def move_agenda_item(item, offset=None, position=None):
+    """Move an item up (-1) or down (+1), or to `position` (0 first; dragged there); a no-op at
+    either end."""
     audit.record("agenda.item_moved", event=item.event_id, target=item)
-    _move(item.event.agenda_items, item, offset)
+    rows = item.event.agenda_items
+    if position is None:
+        position = list(rows).index(item) + offset
+    _put(rows, item, position)
 
 
 def _renumber(rows):
@@ -423,13 +427,18 @@ def _remove(rows, row):
 
 
 def _move(rows, row, offset):
-    """Swap a row with its neighbour in an ordered collection; the collection itself is
-    reordered too (list.sort fires no collection events), as a fresh load would give it."""
+    """Swap a row with its neighbour in an ordered collection."""
+    _put(rows, row, list(rows).index(row) + offset)
+
+
+def _put(rows, row, position):
+    """Put a row at `position` in an ordered collection (nothing when outside it); the
+    collection itself is reordered too (list.sort fires no collection events), as a fresh load
+    would give it."""
     order = list(rows)
-    index = order.index(row)
-    target = index + offset
-    if 0 <= target < len(order):
-        order[index], order[target] = order[target], order[index]
+    if 0 <= position < len(order):
+        order.remove(row)
+        order.insert(position, row)
     _renumber(order)
     rows.sort(key=lambda r: r.position)
 

@@ -264,3 +264,31 @@ def test_event_list_is_paginated(client, auth, make_event):
 
     assert rows("/gestione/") == 50 and "pagina=2" in client.get("/gestione/").get_data(as_text=True)
     assert rows("/gestione/?pagina=2") == 1
+
+
+def test_an_item_dragged_to_a_position_and_speakers_changed_from_the_agenda(client, auth, make_event):
+    from fis_events.events import services as events
+    from fis_events.events.models import AgendaItemKind
+    from support import commit_test_work
+
+    event = make_event()
+    items = [events.add_agenda_item(event, title, AgendaItemKind.TALK) for title in "ABCD"]
+    commit_test_work()
+    auth.login()
+    token = csrf_from(client.get(f"/gestione/eventi/{event.id}"))
+    response = client.post(f"/gestione/agenda/{items[3].id}/sposta",
+                           data={"csrf_token": token, "position": "1"}, headers={"Accept": "application/json"})
+    assert response.json == {"order": [items[0].id, items[3].id, items[1].id, items[2].id]}
+    assert client.post(f"/gestione/agenda/{items[0].id}/sposta",
+                       data={"csrf_token": token, "position": "x"}).status_code == 400
+    # a speaker added from the agenda page returns to it, at the item
+    added = client.post(f"/gestione/agenda/{items[1].id}/relatori",
+                        data={"csrf_token": token, "name": "Giusy Pino", "from": "agenda"})
+    assert added.location.endswith(f"/gestione/eventi/{event.id}#item-{items[1].id}")
+    db.session.expire_all()
+    link = db.session.get(AgendaItem, items[1].id).speaker_links[0]
+    removed = client.post(f"/gestione/relatori/{link.id}/elimina", data={"csrf_token": token, "from": "agenda"})
+    assert removed.location.endswith(f"/gestione/eventi/{event.id}#item-{items[1].id}")
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, items[1].id).speaker_links == []
+    assert [i.title for i in db.session.get(Event, event.id).agenda_items] == ["A", "D", "B", "C"]

@@ -20,6 +20,7 @@
 
   document.querySelectorAll("[data-sortable]").forEach(function (list) {
     var status = document.getElementById("move-status");
+    list.addEventListener("reordered", function () { refreshButtons(list); });
     list.addEventListener("submit", function (event) {
       var form = event.target;
       if (!form.dataset.move) { return; }
