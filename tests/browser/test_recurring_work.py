@@ -1,6 +1,6 @@
-"""An organiser's recurring work in the browser: copy an event, make a monthly series of it, paste
-an agenda and fix it in the preview, save a template; the public page shows the result, and axe
-finds no serious or critical violation on the new pages."""
+"""An organiser's recurring work in the browser: paste an agenda and fix it in the preview, drag
+an item to a new place, make a monthly series, copy an event, save a template; the public page
+shows the result, and axe finds no serious or critical violation on the new pages."""
 import pytest
 from playwright.sync_api import expect
 
@@ -58,6 +58,15 @@ def test_copy_series_paste_and_template(page, organiser, app, axe):
     expect(page.get_by_text("Programma importato: 3 punti, 2 relatori.")).to_be_visible()
     expect(page.locator(".manage-agenda .item-title")).to_have_text(
         ["Accoglienza e registrazione", "Il percorso dei Comuni", "Conclusioni"])
+    # drag the conclusions above the talk
+    rows = page.locator(".manage-agenda > li")
+    rows.nth(2).drag_to(rows.nth(1), target_position={"x": 10, "y": 5})
+    expect(page.locator(".manage-agenda .item-title")).to_have_text(
+        ["Accoglienza e registrazione", "Conclusioni", "Il percorso dei Comuni"])
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    expect(page.locator(".manage-agenda .item-title")).to_have_text(
+        ["Accoglienza e registrazione", "Conclusioni", "Il percorso dei Comuni"])
     page.get_by_role("button", name="Pubblica").click()
     expect(page.get_by_text("Evento pubblicato.")).to_be_visible()
 
@@ -99,7 +108,8 @@ def test_copy_series_paste_and_template(page, organiser, app, axe):
     expect(page.locator("h1")).to_have_text("Incontro di supporto n. 2")
     items = page.locator(".agenda-item")
     expect(items).to_have_count(3)
-    expect(items.nth(1)).to_contain_text("ore 10.30")
-    expect(items.nth(1)).to_contain_text("Anna Bianchi")
-    expect(items.nth(1).locator(".speaker-remote").first).to_have_text("in collegamento")
+    expect(items.nth(1)).to_contain_text("Conclusioni")
+    expect(items.nth(2)).to_contain_text("ore 10.30")
+    expect(items.nth(2)).to_contain_text("Anna Bianchi")
+    expect(items.nth(2).locator(".speaker-remote").first).to_have_text("in collegamento")
     axe.assert_no_serious(page)
