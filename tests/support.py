@@ -123,3 +123,11 @@ def form_values(response, **overrides):
     values = {name: v if len(v) > 1 else v[0] for name, v in main.items()}
     values.update(overrides)
     return {name: v for name, v in values.items() if v is not None}
+
+
+def log_in_browser(page, email):
+    """A staff member logs in through the browser's log-in page."""
+    page.goto("/accesso")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Accedi").click()

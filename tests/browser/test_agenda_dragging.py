@@ -11,7 +11,7 @@ from fis_events.events import services as events
 from fis_events.events.models import AgendaItemKind, Event, EventKind
 from fis_events.db_types import utcnow
 from fis_events.extensions import db
-from support import PASSWORD
+from support import PASSWORD, log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +43,7 @@ def stored(app, event_id):
 
 
 def test_drag_with_the_mouse_and_with_the_keyboard(page, agenda, app, axe):
-    page.goto("/accesso")
-    page.fill("#email", "organizzatrice@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    log_in_browser(page, "organizzatrice@example.org")
     page.goto(f"/gestione/eventi/{agenda}")
     rows = page.locator(".manage-agenda > li")
     expect(page.locator(".drag-handle")).to_have_count(4)
@@ -86,10 +83,7 @@ def test_drag_with_the_mouse_and_with_the_keyboard(page, agenda, app, axe):
 
 
 def test_speakers_added_and_removed_on_the_agenda_page(page, agenda, app, axe):
-    page.goto("/accesso")
-    page.fill("#email", "organizzatrice@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    log_in_browser(page, "organizzatrice@example.org")
     page.goto(f"/gestione/eventi/{agenda}")
     row = page.locator(".manage-agenda > li").nth(1)
     row.locator("summary").click()

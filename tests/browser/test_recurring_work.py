@@ -8,7 +8,7 @@ from fis_events.accounts.models import Role
 from fis_events.accounts.services import create_user
 from fis_events.events.models import Event, EventSeries
 from fis_events.extensions import db
-from support import PASSWORD
+from support import PASSWORD, log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +26,9 @@ def organiser(app):
     return "organizzatrice@example.org"
 
 
-def log_in(page, email):
-    page.goto("/accesso")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("heading", name="Gestione eventi")).to_be_visible()
-
-
 def test_copy_series_paste_and_template(page, organiser, app, axe):
-    log_in(page, organiser)
+    log_in_browser(page, organiser)
+    expect(page.get_by_role("heading", name="Gestione eventi")).to_be_visible()
     page.get_by_role("link", name="Nuovo evento", exact=True).click()
     page.fill("#title", "Incontro di supporto")
     page.select_option("#kind", "support_meeting")
