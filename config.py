@@ -70,6 +70,8 @@ class Config:
     #: participation totals are kept this many seconds before being counted again (0: always
     #: count); pages show when they were counted and organisers can recount at once
     RESULTS_MAX_AGE = int(os.environ.get("RESULTS_MAX_AGE", "600"))
+    #: how long a "Le mie iscrizioni" link opens its page (seconds; two days)
+    MY_REGISTRATIONS_MAX_AGE = int(os.environ.get("MY_REGISTRATIONS_MAX_AGE", str(2 * 24 * 3600)))
     #: personal data of people with nothing at an event that ended within this many days is
     #: anonymised by `flask people purge-expired`
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "730"))

@@ -76,3 +76,9 @@ class UnregisteredAttendeeForm(Form):
         self.mode.choices = [SelectChoice(m.value, m.label) for m in modes]
         if len(modes) == 1 and not self.mode.data:
             self.mode.data = modes[0].value
+
+
+class OverviewRequestForm(Form):
+    email = EmailField(_l("Il tuo indirizzo e-mail"),
+                       validators=[DataRequired(REQUIRED), Email(_l("Indirizzo e-mail non valido."))],
+                       render_kw={"autocomplete": "email"})

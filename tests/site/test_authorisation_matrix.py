@@ -40,6 +40,7 @@ from fis_events.events import services as events
 from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventSeries
 from fis_events.extensions import db
 from fis_events.participation.models import Attendance, AttendanceSource
+from fis_events.participation import overview
 from fis_events.participation.services import record_attendance
 from fis_events.programme.models import Organisation, OrganisationKind, Programme, ProgrammeStage
 from fis_events.programme.services import record_stage
@@ -221,6 +222,9 @@ ROUTES = {
     ("registration.details", "POST"): Route(LINK, token_args),  # empty: refused, nothing changes
     ("registration.ics", "GET"): Route(LINK, token_args),
     ("participation.join", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "join_token")}),
+    ("participation.request_my_registrations", "GET"): Route(PUBLIC),
+    ("participation.request_my_registrations", "POST"): Route(PUBLIC, form={"email": "chiunque@example.org"}),
+    ("participation.my_registrations", "GET"): Route(LINK, lambda w, s, r: {"token": w.overview_token(r, s)}),
     ("registration.manage", "GET"): Route(LINK, token_args),
     ("registration.qr", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r), "fmt": "svg"}),
     ("registration.register", "GET"): Route(PUBLIC, event_args),
@@ -451,6 +455,14 @@ class World:
             programme = db.session.scalar(db.select(Programme).filter_by(code=self.programme_code))
             return record_stage(organisation, programme, ProgrammeStage.APPLIED,
                                 utcnow().date() - timedelta(days=10)).id
+
+    def overview_token(self, role, scene):
+        """The signed "Le mie iscrizioni" link of the link holder's address; others have a
+        made-up one."""
+        if role != "link_holder":
+            return self.unknown_token
+        with self.app.test_request_context():
+            return overview.link_token(db.session.get(Registration, scene.registration_id).person.email)
 
     def token(self, role, column="manage_token", fresh=None):
         """A personal link's token as this role knows it: the link holder has the real one (of a
