@@ -70,6 +70,8 @@ class Config:
     #: participation totals are kept this many seconds before being counted again (0: always
     #: count); pages show when they were counted and organisers can recount at once
     RESULTS_MAX_AGE = int(os.environ.get("RESULTS_MAX_AGE", "600"))
+    #: the largest file an organiser may attach to an event (bytes; 20 MB)
+    MATERIALS_MAX_BYTES = int(os.environ.get("MATERIALS_MAX_BYTES", str(20 * 1024 * 1024)))
     #: how long a "Le mie iscrizioni" link opens its page (seconds; two days)
     MY_REGISTRATIONS_MAX_AGE = int(os.environ.get("MY_REGISTRATIONS_MAX_AGE", str(2 * 24 * 3600)))
     #: personal data of people with nothing at an event that ended within this many days is

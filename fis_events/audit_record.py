@@ -29,6 +29,8 @@ ACTIONS = {
     "series.agenda_copied": (_l("Programma copiato negli incontri successivi"),
                              _l("Ha copiato il programma di «%(event)s» negli incontri successivi "
                                 "della serie (%(count)s)")),
+    "material.added": (_l("Materiale aggiunto"), _l("Ha aggiunto un materiale a «%(event)s»")),
+    "material.removed": (_l("Materiale eliminato"), _l("Ha eliminato un materiale di «%(event)s»")),
     "template.saved": (_l("Modello salvato"),
                        _l("Ha salvato «%(event)s» come modello «%(template)s»")),
     "template.renamed": (_l("Modello rinominato"), _l("Ha rinominato il modello «%(template)s»")),

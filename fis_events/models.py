@@ -9,3 +9,4 @@ from .checkin.models import CheckinDevice, DevicePairing, Scan, StaffAssignment 
 from .certificates.models import Certificate  # noqa: F401
 from .results.models import ResultsSnapshot  # noqa: F401
 from .audit_record import AuditEntry  # noqa: F401
+from .materials.models import Material  # noqa: F401

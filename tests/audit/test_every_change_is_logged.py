@@ -10,6 +10,7 @@ from fis_events.audit_record import ActorKind
 from fis_events.audit.services import describe
 from fis_events.checkin import services as checkin
 from fis_events.events import copying
+from fis_events.materials import services as materials
 from fis_events.extensions import db
 from fis_events.i18n import ROME
 from fis_events.programme.models import Organisation, OrganisationKind
@@ -93,6 +94,19 @@ def _(s):
 @scenario("manage.copy_agenda_to_later_meetings", "series.agenda_copied")
 def _(s):
     return post(s, f"/gestione/eventi/{s.event.id}/programma/successivi")
+
+
+@scenario("materials_manage.materials", "material.added")
+def _(s):
+    return s.client.post(f"/gestione/eventi/{s.event.id}/materiali", data={
+        "csrf_token": s.token, "url": "https://example.org/slide", "agenda_item": "None",
+        "visibility": "public"})
+
+
+@scenario("materials_manage.remove", "material.removed",
+          setup=lambda s: setattr(s, "material", materials.add_link(s.event, url="https://example.org/x")))
+def _(s):
+    return post(s, f"/gestione/materiali/{s.material.id}/elimina")
 
 
 def with_template(s):

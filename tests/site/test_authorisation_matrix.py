@@ -40,6 +40,7 @@ from fis_events.events import services as events
 from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventSeries
 from fis_events.extensions import db
 from fis_events.participation.models import Attendance, AttendanceSource
+from fis_events.materials import services as materials
 from fis_events.participation import overview
 from fis_events.participation.services import record_attendance
 from fis_events.programme.models import Organisation, OrganisationKind, Programme, ProgrammeStage
@@ -222,6 +223,13 @@ ROUTES = {
     ("registration.details", "POST"): Route(LINK, token_args),  # empty: refused, nothing changes
     ("registration.ics", "GET"): Route(LINK, token_args),
     ("participation.join", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "join_token")}),
+    ("materials_manage.materials", "GET"): Route(ORGANISERS, event_args),
+    ("materials_manage.materials", "POST"): Route(ORGANISERS, event_args),
+    ("materials_manage.remove", "POST"): Route(ORGANISERS, lambda w, s, r: {"material_id": w.fresh_material(s)}),
+    ("materials.public_download", "GET"): Route(PUBLIC, lambda w, s, r: {
+        "material_id": w.material_id, "filename": "slide.pdf"}),
+    ("materials.registrant_download", "GET"): Route(LINK, lambda w, s, r: {
+        "token": w.token(r), "material_id": w.material_id}),
     ("participation.request_my_registrations", "GET"): Route(PUBLIC),
     ("participation.request_my_registrations", "POST"): Route(PUBLIC, form={"email": "chiunque@example.org"}),
     ("participation.my_registrations", "GET"): Route(LINK, lambda w, s, r: {"token": w.overview_token(r, s)}),
@@ -320,6 +328,8 @@ class World:
         self.unknown_token = registrations.new_token()
         self.series_id = self._series(self.event("B"))
         self.template_id = copying.save_as_template(self.event("A")).id
+        self.material_id = materials.add_file(self.event("A"), filename="slide.pdf",
+                                              data=b"%PDF-1.7 slide").id
         self.pairing_code = checkin.create_pairing(self.event("A"))
         device, secret = checkin.pair_device(checkin.create_pairing(self.event("A")), "Porta 1")
         self.device_cookie = (DEVICE_COOKIE.format(event_id=device.event_id), f"{device.id}.{secret}")
@@ -430,6 +440,11 @@ class World:
         with self.app.test_request_context():
             item = db.session.get(AgendaItem, scene.item_id)
             return events.add_speaker(item, f"Relatore {next(self.numbers)}").id
+
+    def fresh_material(self, scene):
+        with self.app.test_request_context():
+            event = db.session.get(Event, scene.event_id)
+            return materials.add_link(event, url="https://example.org/da-togliere").id
 
     def fresh_template(self, scene):
         with self.app.test_request_context():

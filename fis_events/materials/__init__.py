@@ -1,0 +1,1 @@
+"""Materials of an event: slides, documents, images and links, for everyone or registrants."""
