@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import after_clock_minutes, clock_minutes, short_time
 from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, EventTemplate, Speaker
-from .services import check_item_times, create_event
+from .services import PAGE_FIELDS, check_item_times, create_event
 
 #: set by the organiser's form in a copy; the rest follows from the original
 WINDOW = ("registration_opens_at", "registration_closes_at")
@@ -21,7 +21,7 @@ WINDOW = ("registration_opens_at", "registration_closes_at")
 #: is chosen by date, a host event and beneficiaries belong to one meeting)
 TEMPLATE_FIELDS = ("title", "kind", "description", "venue", "address", "city", "remote_url",
                    "remote_platform", "offers_in_person", "offers_remote", "capacity_in_person",
-                   "capacity_remote", "invitation_only", "language")
+                   "capacity_remote", "invitation_only", "language", *PAGE_FIELDS)
 MAX_TEMPLATE_NAME = 200
 
 

@@ -95,6 +95,16 @@ class EventForm(NoticeForm):
     invitation_only = BooleanField(_l("Solo su invito"))
     language = SelectField(_l("Lingua delle e-mail ai partecipanti"),
                            choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")])
+    audience = TextAreaField(_l("A chi è rivolto"), filters=[_strip], render_kw={"rows": 2})
+    costs = TextAreaField(_l("Costi"), filters=[_strip], render_kw={"rows": 2})
+    organised_by = StringField(_l("Organizzato da"), validators=[Length(max=300)])
+    patronage = StringField(_l("Patrocinato da"), validators=[Length(max=300)])
+    #: checked by the service (`_check_contacts`), the same for the API and the demo loader
+    contact_email = StringField(_l("E-mail di contatto"), validators=[Length(max=254)],
+                                render_kw={"inputmode": "email", "autocomplete": "off"})
+    contact_phone = StringField(_l("Telefono di contatto"), validators=[Length(max=40)],
+                                render_kw={"inputmode": "tel", "autocomplete": "off"})
+    more_info = TextAreaField(_l("Ulteriori informazioni"), filters=[_strip], render_kw={"rows": 3})
     beneficiaries = SelectMultipleField(_l("Enti beneficiari"), coerce=row_id, validate_choice=False)
     move_agenda = BooleanField(_l("Sposta anche il programma: i suoi orari si spostano quanto l'inizio"),
                                default=True)

@@ -60,7 +60,7 @@ def event_form(event=None, form_class=EventForm):
         for name in ("title", "description", "starts_at", "ends_at", "venue", "address", "city",
                      "offers_in_person", "offers_remote", "capacity_in_person", "capacity_remote",
                      "remote_url", "registration_opens_at", "registration_closes_at",
-                     "invitation_only"):
+                     "invitation_only", *services.PAGE_FIELDS):
             if name in form:
                 getattr(form, name).data = getattr(event, name)
         form.kind.data = event.kind.value
@@ -91,6 +91,7 @@ def event_fields(form):
         offers_in_person=form.offers_in_person.data, offers_remote=form.offers_remote.data,
         capacity_in_person=form.capacity_in_person.data, capacity_remote=form.capacity_remote.data,
         invitation_only=form.invitation_only.data, language=form.language.data,
+        **{name: form[name].data or None for name in services.PAGE_FIELDS},
     )
     for name in copying.WINDOW:
         if name in form:

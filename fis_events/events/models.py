@@ -128,6 +128,15 @@ class Event(db.Model):
     language = db.Column(db.String(5))
     #: an organiser confirmed the meeting took place (and its attendance list is complete)
     held_at = db.Column(UTCDateTime)
+    #: the public page's content (Designers Italia's event page); all optional, shown when set
+    audience = db.Column(db.Text)
+    #: what taking part costs; empty means free
+    costs = db.Column(db.Text)
+    organised_by = db.Column(db.String(300))
+    patronage = db.Column(db.String(300))
+    contact_email = db.Column(db.String(254))
+    contact_phone = db.Column(db.String(40))
+    more_info = db.Column(db.Text)
     #: iCalendar SEQUENCE: raised on every change participants see, so calendar clients apply it
     sequence = db.Column(db.Integer, nullable=False, default=0)
     #: the series it is a meeting of, and which one (1 = the event the series was made from)
@@ -151,6 +160,10 @@ class Event(db.Model):
     @property
     def is_public(self):
         return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+    @property
+    def is_free(self):
+        return not (self.costs or "").strip()
 
     @property
     def is_cancelled(self):

@@ -6,6 +6,7 @@ from ..extensions import db
 from ..programme.models import Phase, Programme
 from .models import EventKind
 from .services import get_event, public_events_query, registration_state
+from .structured import event_json_ld
 
 bp = Blueprint("public", __name__)
 
@@ -50,7 +51,8 @@ def index():
 def event(event_id):
     event = get_public_event(event_id)
     return render_template("events/event.html", event=event, preview=False,
-                           registration_state=registration_state(event))
+                           registration_state=registration_state(event),
+                           structured=event_json_ld(event))
 
 
 @bp.route("/eventi/<int:event_id>/stampa")

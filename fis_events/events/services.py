@@ -1,5 +1,8 @@
 """Rules for events and their agendas: one function per change, used by every entry point."""
+import re
 from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
 
 from blinker import Namespace
 from sqlalchemy.orm import selectinload
@@ -16,14 +19,18 @@ from ..programme.services import find_or_create_organisation, phase_on
 from .locks import lock_event
 from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
 
+#: the public page's optional content (Designers Italia's event page)
+PAGE_FIELDS = ("audience", "costs", "organised_by", "patronage", "contact_email", "contact_phone",
+               "more_info")
 EVENT_FIELDS = (
     "title", "kind", "description", "starts_at", "ends_at", "venue", "address", "city",
     "host_event", "remote_url", "remote_platform", "programme", "phase", "offers_in_person",
     "offers_remote", "capacity_in_person", "capacity_remote", "registration_opens_at",
     "registration_closes_at", "invitation_only", "beneficiaries", "language",
-)
+) + PAGE_FIELDS
 #: folded to one line whoever sets them (form, API, CLI, demo loader)
-ONE_LINE_FIELDS = ("title", "venue", "address", "city", "remote_url", "remote_platform")
+ONE_LINE_FIELDS = ("title", "venue", "address", "city", "remote_url", "remote_platform",
+                   "organised_by", "patronage", "contact_email", "contact_phone")
 
 
 # ---- events -------------------------------------------------------------------------------
@@ -232,6 +239,7 @@ def _check_event(event, v, shift=None):
             raise DomainError(_("I posti disponibili non possono essere negativi."), field=name)
     if v["remote_url"]:
         check_remote_url(v["remote_url"])
+    _check_contacts(v["contact_email"], v["contact_phone"])
     opens, closes = v["registration_opens_at"], v["registration_closes_at"]
     if opens and closes and closes <= opens:
         raise DomainError(
@@ -253,6 +261,23 @@ def _check_event(event, v, shift=None):
                       "dall'evento: correggi prima il programma.", title=item.title),
                     field="starts_at",
                 )
+
+
+#: a phone number as people write it: digits, spaces, + . - / ( ), at least six digits
+PHONE = re.compile(r"\+?[\d\s./()-]*")
+
+
+def _check_contacts(email, phone):
+    """The page's contact points are published: a wrong one sends people nowhere."""
+    if email:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            raise DomainError(_("Indirizzo e-mail di contatto non valido, ad esempio "
+                                "eventi@comune.esempio.it."), field="contact_email") from None
+    if phone and (not PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
+        raise DomainError(_("Numero di telefono non valido: solo cifre, spazi e il prefisso "
+                            "internazionale, ad esempio +39 06 1234567."), field="contact_phone")
 
 
 def _inside(moment, span):

@@ -1,5 +1,5 @@
-"""Health and readiness probes, language switch, privacy and accessibility pages, and the
-static and npm-installed assets."""
+"""Health and readiness probes, language switch, privacy and accessibility pages, the
+sitemap and robots.txt for search engines, and the static and npm-installed assets."""
 import hashlib
 import stat
 from functools import cache, lru_cache
@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +21,9 @@ from flask import (
 )
 
 from ..accounts.views import _safe_next
+from ..events.services import public_events_query
 from ..extensions import db
+from ..programme.models import Programme
 from ..security import ASSET_ENDPOINTS
 
 bp = Blueprint("site", __name__)
@@ -80,6 +83,35 @@ def privacy():
 @bp.route("/accessibilita")
 def accessibility():
     return render_template("site/accessibility.html")
+
+
+#: personal pages (a registration's links, certificates), staff pages and APIs: never indexed
+PRIVATE_PREFIXES = ("/gestione/", "/iscrizione/", "/j/", "/attestati/", "/ingresso/", "/api/",
+                    "/accesso", "/password", "/uscita", "/lingua/")
+
+
+@bp.route("/robots.txt")
+def robots():
+    response = make_response(render_template(
+        "site/robots.txt", private=PRIVATE_PREFIXES,
+        sitemap=url_for(".sitemap", _external=True)))
+    response.mimetype = "text/plain"
+    return response
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """The public pages: the event list, every published or cancelled event, the programmes'
+    results, and the site's own pages."""
+    pages = [(url_for("public.index", _external=True), None)]
+    pages += [(url_for("public.event", event_id=event.id, _external=True), event.updated_at)
+              for event in db.session.scalars(public_events_query("all"))]
+    pages += [(url_for("results_public.programme_results", code=code, _external=True), None)
+              for code in db.session.scalars(db.select(Programme.code).order_by(Programme.code))]
+    pages += [(url_for(endpoint, _external=True), None) for endpoint in (".privacy", ".accessibility")]
+    response = make_response(render_template("site/sitemap.xml", pages=pages))
+    response.mimetype = "application/xml"
+    return response
 
 
 @bp.route("/vendor/<package>/<path:filename>")

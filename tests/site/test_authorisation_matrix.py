@@ -270,6 +270,8 @@ ROUTES = {
     ("site.healthz", "GET"): Route(PUBLIC),
     ("site.privacy", "GET"): Route(PUBLIC),
     ("site.readyz", "GET"): Route(PUBLIC),
+    ("site.robots", "GET"): Route(PUBLIC),
+    ("site.sitemap", "GET"): Route(PUBLIC),
     ("site.set_language", "GET"): Route(PUBLIC, lambda w, s, r: {"code": "it"}),
     ("site.vendor", "GET"): Route(
         PUBLIC, lambda w, s, r: {"package": "bootstrap-italia", "filename": "css/bootstrap-italia.min.css"}),

@@ -105,7 +105,7 @@ def test_templates_have_no_inline_styles_or_scripts():
         if re.search(r"\sstyle=|<style", text):
             found.append(f"{path.relative_to(TEMPLATES)}: style")
         for tag in re.findall(r"<script\b[^>]*>", text):
-            if "src=" not in tag and 'type="application/json"' not in tag:
+            if "src=" not in tag and not re.search(r'type="application/(ld\+)?json"', tag):
                 found.append(f"{path.relative_to(TEMPLATES)}: {tag}")
         if re.search(r"\son[a-z]+=", text):
             found.append(f"{path.relative_to(TEMPLATES)}: event handler attribute")
