@@ -14,8 +14,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..i18n import ROME, to_rome
 from ..notify.models import OutboxMessage
-from ..participation.models import Attendance
-from ..participation.models import StagedReport
+from ..participation.models import Attendance, StagedReport
 from ..registration.models import AttendanceMode, Registration, RegistrationStatus
 
 bp = Blueprint("dashboard", __name__, url_prefix="/gestione")
@@ -80,7 +79,7 @@ def index():
         db.select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= now)
         .order_by(Event.starts_at, Event.id).limit(NEXT_EVENTS)).all()
     today = db.session.scalars(
-        db.select(Event).where(Event.status != EventStatus.CANCELLED, Event.starts_at < end,
+        db.select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at < end,
                                Event.ends_at >= start)
         .order_by(Event.starts_at, Event.id)).all()
     counts = registration_counts({event.id for event in coming + today})
