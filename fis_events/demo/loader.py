@@ -217,9 +217,9 @@ DOOR_REGISTRANTS = (("Giulia", "Ferrari"), ("Marco", "Esposito"), ("Chiara", "Ro
 
 
 def load_door_event(programme, today=None):
-    """An event on the day of loading, so that the door can be tried at once: confirmed
-    registrants with badges, and the demo door staff assigned when the account exists. A load
-    on a later day adds that day's event."""
+    """An event on the day of loading, so that the demo door staff can try the door at once:
+    assigned to it, with confirmed registrants and their badges. A load on a later day adds
+    that day's event."""
     day = today or datetime.now(ROME).date()
     start, end = rome(day, "09:00"), rome(day, "23:59")
     event = db.session.scalar(db.select(Event).filter_by(title=DOOR_TITLE, starts_at=start))
@@ -228,7 +228,8 @@ def load_door_event(programme, today=None):
             title=DOOR_TITLE, kind=EventKind.WORKSHOP,
             description="Una giornata di sportello per i Comuni del Programma FIS.",
             starts_at=start, ends_at=end, venue="Formez PA", address="Viale Marx 15",
-            city="Roma", programme=programme, offers_in_person=True, offers_remote=False, capacity_in_person=40,
+            city="Roma", programme=programme, phase=phase(programme, "experimentation"),
+            offers_in_person=True, offers_remote=False, capacity_in_person=40,
             registration_opens_at=start - timedelta(days=14), registration_closes_at=start)
         events.publish_event(event)
         for number, (first_name, last_name) in enumerate(DOOR_REGISTRANTS, start=1):
@@ -236,8 +237,8 @@ def load_door_event(programme, today=None):
                 event, email=f"sportello{number}@example.org", first_name=first_name,
                 last_name=last_name, mode=AttendanceMode.IN_PERSON,
                 organisation=organisation("Comune di Bergamo"), source="organiser")
-    staff = db.session.scalar(db.select(User).filter_by(email=DOOR_STAFF_EMAIL))
-    if staff is not None and not db.session.scalar(
+    staff = db.session.scalars(db.select(User).filter_by(email=DOOR_STAFF_EMAIL)).one()
+    if not db.session.scalar(
             db.select(StaffAssignment.id).filter_by(event_id=event.id, user_id=staff.id)):
         db.session.add(StaffAssignment(event_id=event.id, user_id=staff.id))
     return event
@@ -256,4 +257,4 @@ def load_all(with_users=True):
     load_upcoming_event(programme)
     if with_users:
         load_demo_users()
-    load_door_event(programme)
+        load_door_event(programme)

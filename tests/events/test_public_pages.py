@@ -217,7 +217,7 @@ def test_list_filtered_by_phase(app, client, demo, make_event):
 
     experimentation, feasibility_id = demo["phases"]["experimentation"], demo["phases"]["feasibility"]
     assert listed_titles(client.get(f"/?fase={feasibility_id}")) == ["Laboratorio di fattibilità"]
-    assert listed_titles(client.get(f"/?fase={experimentation}")) == [UPCOMING_TITLE]
+    assert listed_titles(client.get(f"/?fase={experimentation}")) == [DOOR_TITLE, UPCOMING_TITLE]
     assert GENOVA_TITLE in listed_titles(client.get(f"/?quando=past&fase={experimentation}"))
     assert listed_titles(client.get(f"/?quando=past&fase={feasibility_id}")) == []
     assert set(listed_titles(client.get("/"))) == {UPCOMING_TITLE, DOOR_TITLE, "Laboratorio di fattibilità"}
