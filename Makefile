@@ -30,6 +30,8 @@ run: install
 	$(BIN)/flask demo load
 	$(BIN)/flask demo generate
 	@echo "fis-events: http://127.0.0.1:5000/  (area riservata: http://127.0.0.1:5000/accesso)"
+	@echo "door: log in as ingresso@example.org (password fis-demo-2023), then the scanner of today's event: http://127.0.0.1:5000/ingresso/"
+	@echo "  (a badge to scan: log in as organizzatore@example.org, Cruscotto, today's event, its registrants, a badge PDF)"
 	@echo "e-mail: a local debugging SMTP server on 127.0.0.1:8025 prints every message here"
 	trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & \

@@ -79,13 +79,14 @@ def register_blueprints(app):
     from .results.api import bp as results_api_bp
     from .results.views import bp as results_bp
     from .results.views import public_bp as results_public_bp
+    from .site.dashboard import bp as dashboard_bp
     from .site.views import bp as site_bp
 
     for bp in (site_bp, accounts_bp, public_bp, registration_bp, calendar_bp, manage_bp,
                registration_manage_bp, participation_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
-               audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp):
+               audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp):
         app.register_blueprint(bp)
 
 

@@ -14,6 +14,9 @@ from .models import Role, User
 from .services import authenticate, change_password
 
 bp = Blueprint("accounts", __name__)
+#: where each role lands after logging in: its work, not the public home page
+LANDING = {Role.ADMIN: "dashboard.index", Role.ORGANISER: "dashboard.index",
+           Role.DOOR_STAFF: "checkin.index"}
 
 
 def load_user(session_id):
@@ -74,8 +77,7 @@ def login():
                 session["lang"] = lang
             login_user(user)
             flash(_("Benvenuto, %(name)s.", name=user.name), "success")
-            default = "manage.index" if user.has_role(Role.ADMIN, Role.ORGANISER) else "public.index"
-            return redirect(_safe_next(request.args.get("next")) or url_for(default))
+            return redirect(_safe_next(request.args.get("next")) or url_for(LANDING[user.role]))
     status = 200 if request.method == "GET" or not form.errors else 422
     return render_template("accounts/login.html", form=form), status
 

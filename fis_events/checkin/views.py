@@ -1,4 +1,5 @@
 """Door pages: the scanner, device pairing, and the organisers' door settings."""
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import qrcode
@@ -30,6 +31,7 @@ from ..events.pages import event_or_404
 from ..events.models import Event, EventStatus
 from ..extensions import db, limiter
 from ..forms import Form
+from ..i18n import ROME, to_rome
 from . import results, services
 from .access import DEVICE_COOKIE, checkin_actor
 from .models import CheckinDevice, StaffAssignment
@@ -59,8 +61,11 @@ def index():
     if not current_user.has_role(Role.ADMIN, Role.ORGANISER):
         query = query.join(StaffAssignment, StaffAssignment.event_id == Event.id).where(
             StaffAssignment.user_id == current_user.id)
-    events = db.session.scalars(query.order_by(Event.starts_at)).all()
-    return render_template("checkin/index.html", events=events)
+    events = db.session.scalars(query.order_by(Event.starts_at, Event.id)).all()
+    tomorrow = datetime.combine(to_rome(utcnow()).date() + timedelta(days=1), time(), ROME)
+    return render_template("checkin/index.html",
+                           today=[event for event in events if event.starts_at < tomorrow],
+                           later=[event for event in events if event.starts_at >= tomorrow])
 
 
 @bp.route("/eventi/<int:event_id>")

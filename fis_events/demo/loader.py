@@ -9,20 +9,24 @@ from pathlib import Path
 
 from ..accounts.models import Role, User
 from ..accounts.services import create_user
+from ..checkin.models import StaffAssignment
 from ..events import services as events
 from ..events.models import AgendaItemKind, Event, EventKind, HostEvent
 from ..extensions import db
 from ..i18n import ROME
 from ..programme.models import OrganisationKind, Phase, Programme
 from ..programme.services import find_or_create_organisation
+from ..registration import services as registrations
+from ..registration.models import AttendanceMode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LAST_ITEM_MINUTES = 30
 
+DOOR_STAFF_EMAIL = "ingresso@example.org"
 DEMO_USERS = (
     ("admin@example.org", "Amministratore demo", Role.ADMIN),
     ("organizzatore@example.org", "Organizzatore demo", Role.ORGANISER),
-    ("ingresso@example.org", "Personale ingresso demo", Role.DOOR_STAFF),
+    (DOOR_STAFF_EMAIL, "Personale ingresso demo", Role.DOOR_STAFF),
 )
 DEMO_PASSWORD = "fis-demo-2023"
 
@@ -206,6 +210,40 @@ def load_upcoming_event(programme, today=None):
     return event
 
 
+DOOR_TITLE = "Sportello FIS: incontro con i Comuni"
+#: the confirmed registrants of the day's event, whose badges the door staff can scan
+DOOR_REGISTRANTS = (("Giulia", "Ferrari"), ("Marco", "Esposito"), ("Chiara", "Romano"),
+                    ("Luca", "Colombo"), ("Sara", "Ricci"))
+
+
+def load_door_event(programme, today=None):
+    """An event on the day of loading, so that the demo door staff can try the door at once:
+    assigned to it, with confirmed registrants and their badges. A load on a later day adds
+    that day's event."""
+    day = today or datetime.now(ROME).date()
+    start, end = rome(day, "09:00"), rome(day, "23:59")
+    event = db.session.scalar(db.select(Event).filter_by(title=DOOR_TITLE, starts_at=start))
+    if event is None:
+        event = events.create_event(
+            title=DOOR_TITLE, kind=EventKind.WORKSHOP,
+            description="Una giornata di sportello per i Comuni del Programma FIS.",
+            starts_at=start, ends_at=end, venue="Formez PA", address="Viale Marx 15",
+            city="Roma", programme=programme, phase=phase(programme, "experimentation"),
+            offers_in_person=True, offers_remote=False, capacity_in_person=40,
+            registration_opens_at=start - timedelta(days=14), registration_closes_at=start)
+        events.publish_event(event)
+        for number, (first_name, last_name) in enumerate(DOOR_REGISTRANTS, start=1):
+            registrations.register(
+                event, email=f"sportello{number}@example.org", first_name=first_name,
+                last_name=last_name, mode=AttendanceMode.IN_PERSON,
+                organisation=organisation("Comune di Bergamo"), source="organiser")
+    staff = db.session.scalars(db.select(User).filter_by(email=DOOR_STAFF_EMAIL)).one()
+    if not db.session.scalar(
+            db.select(StaffAssignment.id).filter_by(event_id=event.id, user_id=staff.id)):
+        db.session.add(StaffAssignment(event_id=event.id, user_id=staff.id))
+    return event
+
+
 def load_demo_users():
     for email, name, role in DEMO_USERS:
         if not db.session.scalar(db.select(User.id).filter_by(email=email)):
@@ -219,3 +257,4 @@ def load_all(with_users=True):
     load_upcoming_event(programme)
     if with_users:
         load_demo_users()
+        load_door_event(programme)

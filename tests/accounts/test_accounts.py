@@ -66,7 +66,7 @@ def test_login_and_logout(client, auth):
     assert "E-mail o password non corretti." in body
     assert 'value="organiser@example.org"' in body  # what was typed is kept
     response = auth.login("organiser")
-    assert response.status_code == 302 and response.location.endswith("/gestione/")
+    assert response.status_code == 302 and response.location.endswith("/gestione/cruscotto")
     assert client.get("/gestione/").status_code == 200
     assert client.get("/uscita").status_code == 405  # logging out changes state: POST only
     auth.logout()
@@ -85,12 +85,13 @@ def test_login_redirects_only_inside_the_site(client, auth):
     page = client.get("/accesso")
     response = client.post("/accesso?next=https://evil.example/", data={
         "email": email, "password": PASSWORD, "csrf_token": csrf_from(page)})
-    assert response.location.endswith("/gestione/")
+    assert response.location.endswith("/gestione/cruscotto")
 
 
-def test_door_staff_lands_on_public_pages(client, auth):
+def test_door_staff_land_on_their_door_page(client, auth):
     response = auth.login("door_staff")
-    assert response.location.endswith("/")
+    assert response.location.endswith("/ingresso/")
+    assert 'href="/ingresso/"' in client.get(response.location).get_data(as_text=True)  # header link
 
 
 def test_inactive_user_cannot_log_in(client, auth, app_ctx):

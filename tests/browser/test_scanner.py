@@ -4,8 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import qrcode
-from PIL import Image
 from playwright.sync_api import expect
 from support import PASSWORD
 
@@ -26,7 +24,6 @@ from fis_events.registration.qr import qr_payload
 pytestmark = pytest.mark.browser
 
 ORGANISER = "organizzatrice@example.org"
-WIDTH, HEIGHT = 640, 480
 SCAN_TIMEOUT = 15_000  # ms: camera start + decoding + the server's answer, with room to spare
 
 
@@ -72,52 +69,6 @@ def attendances(app, event_id):
         result = {(a.registration_id, a.device) for a in rows}
         db.session.remove()
     return result
-
-
-# ---- a fake camera showing a badge ---------------------------------------------------------
-
-def badge_feed(payload, path):
-    """One-frame Y4M (640x480, 4:2:0) with the badge's QR code in the middle of a white frame."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(payload)
-    code.make(fit=True)
-    matrix = code.get_matrix()  # with the white quiet zone
-    modules = len(matrix)
-    qr = Image.new("L", (modules, modules), 255)
-    qr.putdata([0 if dark else 255 for row in matrix for dark in row])
-    side = int(min(WIDTH, HEIGHT) * 0.6) // modules * modules
-    qr = qr.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", (WIDTH, HEIGHT), 255)
-    frame.paste(qr, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
-    chroma = bytes([128]) * ((WIDTH // 2) * (HEIGHT // 2))
-    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode() + b"FRAME\n"
-                     + frame.tobytes() + chroma + chroma)
-    return path
-
-
-@pytest.fixture
-def camera(browser_type, browser_type_launch_args, live_server, tmp_path):
-    """camera(payload, door=None): a context in its own Chromium whose camera shows that badge.
-    camera(None, cameras=2): two fake cameras showing Chromium's test pattern instead."""
-    browsers = []
-
-    def launch(payload, door=None, cameras=1):
-        args = [*browser_type_launch_args["args"], "--use-fake-ui-for-media-stream"]
-        if payload is None:
-            args.append(f"--use-fake-device-for-media-stream=device-count={cameras}")
-        else:
-            feed = badge_feed(payload, tmp_path / f"badge-{len(browsers)}.y4m")
-            args += ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={feed}"]
-        browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
-        browsers.append(browser)
-        context = browser.new_context(permissions=["camera"], base_url=live_server)
-        if door:
-            context.add_init_script(f"localStorage.setItem('fis-checkin-door', {door!r})")
-        return context
-
-    yield launch
-    for browser in browsers:
-        browser.close()
 
 
 def settled(*pages):

@@ -1,8 +1,12 @@
 """The organisers' door page and the staff's event list."""
+from datetime import datetime, time, timedelta
+
 from fis_events.accounts.models import User
 from fis_events.checkin import services
 from fis_events.checkin.models import CheckinDevice
+from fis_events.db_types import utcnow
 from fis_events.extensions import db
+from fis_events.i18n import ROME, to_rome
 from support import csrf_from
 
 
@@ -49,3 +53,21 @@ def test_scanner_needs_a_login_or_a_paired_phone(client, today_event):
     assert worker.headers["Content-Type"].startswith("text/javascript")
     assert worker.headers["Service-Worker-Allowed"] == "/"
     worker.close()
+
+
+def test_door_staff_see_today_first_then_the_next_ones(client, auth, today_event):
+    """Today's events under "Oggi", later ones below, each a link to its scanner."""
+    midnight = datetime.combine(to_rome(utcnow()).date(), time(), ROME)
+    later = today_event(title="Evento di dopodomani", starts_at=midnight + timedelta(days=2, hours=10),
+                        ends_at=midnight + timedelta(days=2, hours=12))
+    today = today_event(title="Evento di oggi", starts_at=midnight + timedelta(minutes=1),
+                        ends_at=midnight + timedelta(hours=23, minutes=58))
+    staff = db.session.scalar(db.select(User).filter_by(email=auth.user("door_staff")))
+    services.assign_staff(later, staff)
+    services.assign_staff(today, staff)
+    auth.login("door_staff")
+    html = client.get("/ingresso/").get_data(as_text=True)
+    today_list, later_list = html.split('id="today-events"')[1], html.split('id="later-events"')[1]
+    assert f'/ingresso/eventi/{today.id}"' in today_list.split("</ul>")[0]
+    assert f'/ingresso/eventi/{later.id}"' in later_list.split("</ul>")[0]
+    assert html.index("Evento di oggi") < html.index("Evento di dopodomani")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fis_events.demo.loader import UPCOMING_TITLE
+from fis_events.demo.loader import DOOR_TITLE, UPCOMING_TITLE
 from fis_events.events import services as events
 from fis_events.events.models import Event, EventKind
 from fis_events.extensions import db
@@ -217,10 +217,10 @@ def test_list_filtered_by_phase(app, client, demo, make_event):
 
     experimentation, feasibility_id = demo["phases"]["experimentation"], demo["phases"]["feasibility"]
     assert listed_titles(client.get(f"/?fase={feasibility_id}")) == ["Laboratorio di fattibilità"]
-    assert listed_titles(client.get(f"/?fase={experimentation}")) == [UPCOMING_TITLE]
+    assert listed_titles(client.get(f"/?fase={experimentation}")) == [DOOR_TITLE, UPCOMING_TITLE]
     assert GENOVA_TITLE in listed_titles(client.get(f"/?quando=past&fase={experimentation}"))
     assert listed_titles(client.get(f"/?quando=past&fase={feasibility_id}")) == []
-    assert set(listed_titles(client.get("/"))) == {UPCOMING_TITLE, "Laboratorio di fattibilità"}
+    assert set(listed_titles(client.get("/"))) == {UPCOMING_TITLE, DOOR_TITLE, "Laboratorio di fattibilità"}
     page = client.get(f"/?fase={feasibility_id}").get_data(as_text=True)
     assert f'<option value="{feasibility_id}" selected>' in page
 

@@ -178,6 +178,7 @@ ROUTES = {
     ("manage.edit_item", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": s.item_id}),
     ("manage.event", "GET"): Route(ORGANISERS, event_args),
     ("manage.index", "GET"): Route(ORGANISERS),
+    ("dashboard.index", "GET"): Route(ORGANISERS),
     ("manage.move_item", "POST"): Route(
         ORGANISERS_JSON, lambda w, s, r: {"item_id": s.item_id}, form=UP, headers=JSON_ACCEPT),
     ("manage.move_speaker", "POST"): Route(
