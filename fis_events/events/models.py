@@ -313,6 +313,11 @@ def event_search_text(event):
           for part in (speaker.name, speaker.organisation and speaker.organisation.name)))
 
 
+def _changed(obj, *fields):
+    state = db.inspect(obj)
+    return any(state.attrs[field].history.has_changes() for field in fields)
+
+
 @sa_event.listens_for(Session, "before_flush")
 def _refresh_search_text(session, flush_context, instances):
     """Events whose words, agenda, speakers, host event or organisations change get their
@@ -323,9 +328,10 @@ def _refresh_search_text(session, flush_context, instances):
     events |= {obj.event for obj in changed if isinstance(obj, AgendaItem)}
     events |= {obj.agenda_item.event for obj in changed
                if isinstance(obj, AgendaItemSpeaker) and obj.agenda_item is not None}
-    speakers = [obj.id for obj in changed if isinstance(obj, Speaker) and obj.id is not None]
-    hosts = [obj.id for obj in changed if isinstance(obj, HostEvent) and obj.id is not None]
-    organisations = [obj.id for obj in changed if isinstance(obj, Organisation) and obj.id is not None]
+    speakers, hosts, organisations = (
+        [obj.id for obj in session.dirty if isinstance(obj, model) and _changed(obj, *fields)]
+        for model, fields in ((Speaker, ("name", "organisation")), (HostEvent, ("title", "city")),
+                              (Organisation, ("name",))))
     if speakers or hosts or organisations:
         with session.no_autoflush:
             events |= set(session.scalars(db.select(Event).where(db.or_(

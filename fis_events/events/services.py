@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import after_clock_minutes, clock_minutes, short_time
 from ..search import search_key
 from ..text import one_line
-from ..programme.services import find_or_create_organisation, phase_on
+from ..programme.services import find_or_create_organisation, organisations_merged, phase_on
 from .locks import lock_event
 from .models import (AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker,
                      event_search_text)
@@ -321,6 +321,14 @@ def refresh_search_text(event_ids):
         for event in db.session.scalars(db.select(Event).where(
                 Event.id.in_(event_ids[start:start + 500])).options(*agenda_loading())):
             event.search_text = event_search_text(event)
+
+
+@organisations_merged.connect
+def _refresh_after_merge(survivor):
+    """A merge moves beneficiaries and speakers past the ORM: their events take the survivor's name."""
+    speaking = AgendaItem.speaker_links.any(AgendaItemSpeaker.speaker.has(organisation_id=survivor.id))
+    refresh_search_text(db.session.scalars(db.select(Event.id).where(db.or_(
+        Event.beneficiaries.any(id=survivor.id), Event.agenda_items.any(speaking)))).all())
 
 
 def get_event(event_id, public=False):

@@ -106,3 +106,13 @@ def test_search_follows_the_changes(client, app, make_event):
     commit_test_work()
     assert titles(client, "q=brindisi") == []
     assert titles(client, "q=taranto") == ["Seminario di Taranto"]
+
+
+def test_search_follows_a_merge_of_organisations(client, make_event):
+    published(make_event, title="Seminario", speakers=[("Anna Verdi", "Comune di Lecce")])
+    event = published(make_event, title="Tavolo", beneficiaries=[
+        programme.find_or_create_organisation("Comune di Lecce")])
+    survivor = programme.find_or_create_organisation("Lecce Città Aperta")
+    programme.merge_organisations(survivor, event.beneficiaries[0])
+    commit_test_work()
+    assert titles(client, "q=aperta") == ["Seminario", "Tavolo"]
