@@ -7,6 +7,7 @@ cannot fall behind serializers.py unnoticed.
 from ..checkin import openapi as checkin_openapi
 from ..errors import ERROR_CODES
 from ..events.models import AgendaItemKind, EventKind, EventStatus
+from ..events.services import WHEN
 from ..results import openapi as results_openapi
 
 SCHEMA_REF = "#/components/schemas/"
@@ -137,10 +138,15 @@ def openapi_document():
                 "operationId": "listEvents",
                 "summary": "Elenco degli eventi pubblici",
                 "parameters": [
-                    query_parameter("when", {"type": "string", "enum": ["upcoming", "past", "all"],
-                                             "default": "all"},
+                    query_parameter("when", {"type": "string", "enum": list(WHEN), "default": "all"},
                                     "upcoming: in corso o futuri, dal più vicino; past: "
-                                    "conclusi, dal più recente; all: tutti, in ordine di data."),
+                                    "conclusi, dal più recente; home: i prossimi e poi i "
+                                    "conclusi, come la pagina iniziale; all: tutti, in ordine "
+                                    "di data."),
+                    query_parameter("q", STRING,
+                                    "Solo gli eventi che contengono tutte queste parole nel "
+                                    "titolo, nella descrizione, nei relatori, negli enti o "
+                                    "nella città; maiuscole, accenti e apostrofi non contano."),
                     query_parameter("kind",
                                     {"type": "string", "enum": [k.value for k in EventKind]},
                                     "Solo gli eventi di questo tipo."),

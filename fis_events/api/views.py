@@ -41,7 +41,7 @@ def events():
                                  values=", ".join(services.WHEN)))
     kind = parse_kind(request.args["kind"]) if request.args.get("kind") else None
     phase_ids = parse_phase(request.args["phase"]) if request.args.get("phase") else None
-    found = services.public_events(when, kind=kind, phase_ids=phase_ids)
+    found = services.public_events(when, kind=kind, phase_ids=phase_ids, search=request.args.get("q"))
     return jsonify({"events": [event_data(event) for event in found]})
 
 

@@ -38,6 +38,7 @@ from ..checkin.models import Scan
 from ..checkin.results import ScanResult
 from ..db_types import EnumText, utcnow
 from ..events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventStatus, event_beneficiary
+from ..events.services import refresh_search_text
 from ..extensions import db
 from ..i18n import ROME
 from ..notify.models import OutboxMessage
@@ -231,6 +232,7 @@ class Generator:
             for plan in self.plan_public_events(code):
                 writer.add(plan)
         writer.flush()
+        refresh_search_text(writer.event_ids)
         if sqlite:
             self.conn.exec_driver_sql(f"PRAGMA cache_size={cache}")
         else:
@@ -694,6 +696,7 @@ class Writer:
 
     def __init__(self, generator):
         self.g, self.rng, self.pending, self.size = generator, generator.rng, [], 0
+        self.event_ids = []
 
     def add(self, plan):
         self.pending.append(plan)
@@ -706,6 +709,7 @@ class Writer:
         new = [plan for plan in plans if plan.row is not None]
         for plan, event_id in zip(new, g.insert(Event.__table__, [p.row for p in new], key="uid")):
             plan.event_id = event_id
+            self.event_ids.append(event_id)
         g.insert(event_beneficiary, [dict(event_id=p.event_id, organisation_id=org_id)
                                      for p in new for org_id in p.beneficiaries])
         g.insert(AgendaItem.__table__, [dict(item, event_id=p.event_id) for p in new for item in p.agenda])

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from ..db_types import EnumText, LabelledEnum, UTCDateTime, utcnow
 from ..extensions import db
+from ..programme.models import Organisation
+from ..search import search_key
 
 
 class EventKind(LabelledEnum):
@@ -144,6 +146,9 @@ class Event(db.Model):
     series_number = db.Column(db.Integer)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    #: title, description, city, speakers and organisations as one `search_key`, for the public
+    #: search; kept up to date at every flush (`_refresh_search_text`)
+    search_text = db.Column(db.Text, nullable=False, default="")
 
     host_event = db.relationship("HostEvent")
     series = db.relationship("EventSeries", back_populates="events")
@@ -307,3 +312,48 @@ def _touch_event(session, flush_context, instances):
         if ev is None or ev in session.new:
             continue
         ev.updated_at = utcnow()
+
+
+def event_search_text(event):
+    """What the public search looks in: the event's words, its host event, its beneficiaries,
+    its speakers and their organisations."""
+    host = event.host_event
+    speakers = [link.speaker for item in event.agenda_items for link in item.speaker_links]
+    return search_key(
+        event.title, event.description, event.city, host and host.title, host and host.city,
+        *(organisation.name for organisation in event.beneficiaries),
+        *(part for speaker in speakers if speaker is not None
+          for part in (speaker.name, speaker.organisation and speaker.organisation.name)))
+
+
+def _changed(obj, *fields):
+    state = db.inspect(obj)
+    return any(state.attrs[field].history.has_changes() for field in fields)
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _refresh_search_text(session, flush_context, instances):
+    """Events whose words, agenda, speakers, host event or organisations change get their
+    search text again, whichever service changed them."""
+    changed = [obj for obj in list(session.dirty) + list(session.new)
+               if session.is_modified(obj, include_collections=True) or obj in session.new]
+    events = {obj for obj in changed if isinstance(obj, Event)}
+    events |= {obj.event for obj in changed if isinstance(obj, AgendaItem)}
+    events |= {obj.agenda_item.event for obj in changed
+               if isinstance(obj, AgendaItemSpeaker) and obj.agenda_item is not None}
+    speakers, hosts, organisations = (
+        [obj.id for obj in session.dirty if isinstance(obj, model) and _changed(obj, *fields)]
+        for model, fields in ((Speaker, ("name", "organisation")), (HostEvent, ("title", "city")),
+                              (Organisation, ("name",))))
+    if speakers or hosts or organisations:
+        with session.no_autoflush:
+            events |= set(session.scalars(db.select(Event).where(db.or_(
+                Event.host_event_id.in_(hosts),
+                Event.id.in_(db.select(event_beneficiary.c.event_id).where(
+                    event_beneficiary.c.organisation_id.in_(organisations))),
+                Event.id.in_(db.select(AgendaItem.event_id).join(AgendaItemSpeaker).join(Speaker)
+                             .where(db.or_(Speaker.id.in_(speakers),
+                                           Speaker.organisation_id.in_(organisations))))))))
+    with session.no_autoflush:
+        for ev in events - {None} - set(session.deleted):
+            ev.search_text = event_search_text(ev)

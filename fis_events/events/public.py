@@ -1,11 +1,11 @@
 """Public pages: the event list and the event page with its agenda."""
 from flask import Blueprint, abort, render_template, request
 
-from ..db_types import parse_id, parse_page
+from ..db_types import parse_id, parse_page, utcnow
 from ..extensions import db
 from ..programme.models import Phase, Programme
 from .models import EventKind
-from .services import get_event, public_events_query, registration_state
+from .services import SEARCH_LENGTH, get_event, public_events_query, registration_state
 from .structured import event_json_ld
 
 bp = Blueprint("public", __name__)
@@ -24,9 +24,13 @@ def get_public_event(event_id):
 @bp.route("/")
 @bp.route("/eventi/")
 def index():
-    when = request.args.get("quando", "upcoming")
-    if when not in ("upcoming", "past"):
-        when = "upcoming"
+    """Upcoming public events, then the latest past ones; meetings by invitation only on request
+    (`accesso=invito`), never mixed in; `q` searches them (events.services.search_words)."""
+    when = request.args.get("quando", "home")
+    if when not in ("home", "upcoming", "past"):
+        when = "home"
+    invitation_only = request.args.get("accesso") == "invito"
+    search = request.args.get("q", "")
     kind = request.args.get("tipo") or None
     try:
         kind = EventKind(kind) if kind else None
@@ -38,11 +42,13 @@ def index():
     return render_template(
         "events/index.html",
         events=db.paginate(
-            public_events_query(when, kind=kind, phase_ids=[phase.id] if phase else None),
+            public_events_query(when, kind=kind, phase_ids=[phase.id] if phase else None,
+                                search=search, invitation_only=invitation_only),
             page=parse_page(request.args.get("pagina")), per_page=PER_PAGE, max_per_page=PER_PAGE,
             error_out=False,
         ),
-        when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind),
+        when=when, kind=kind, phase=phase, phases=phases, kinds=list(EventKind), now=utcnow(),
+        search=search[:SEARCH_LENGTH], invitation_only=invitation_only,
         programmes=db.session.scalars(db.select(Programme).order_by(Programme.name)).all(),
     )
 

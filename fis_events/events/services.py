@@ -14,10 +14,12 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import after_clock_minutes, clock_minutes, short_time
+from ..search import search_key
 from ..text import one_line
-from ..programme.services import find_or_create_organisation, phase_on
+from ..programme.services import find_or_create_organisation, organisations_merged, phase_on
 from .locks import lock_event
-from .models import AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker
+from .models import (AgendaItem, AgendaItemSpeaker, Event, EventStatus, HostEvent, Speaker,
+                     event_search_text)
 
 #: the public page's optional content (Designers Italia's event page)
 PAGE_FIELDS = ("audience", "costs", "organised_by", "patronage", "contact_email", "contact_phone",
@@ -324,7 +326,8 @@ def cancel_event(event, note=None):
 
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
-WHEN = ("upcoming", "past", "all")
+WHEN = ("upcoming", "past", "home", "all")
+SEARCH_LENGTH, SEARCH_WORDS = 200, 10
 
 
 def agenda_loading():
@@ -335,6 +338,22 @@ def agenda_loading():
         selectinload(Event.host_event), selectinload(Event.programme), selectinload(Event.phase),
         selectinload(Event.beneficiaries),
     )
+
+
+def refresh_search_text(event_ids):
+    """The search text of events written in bulk, past the ORM's flush (the demo generator)."""
+    for start in range(0, len(event_ids), 500):
+        for event in db.session.scalars(db.select(Event).where(
+                Event.id.in_(event_ids[start:start + 500])).options(*agenda_loading())):
+            event.search_text = event_search_text(event)
+
+
+@organisations_merged.connect
+def _refresh_after_merge(survivor):
+    """A merge moves beneficiaries and speakers past the ORM: their events take the survivor's name."""
+    speaking = AgendaItem.speaker_links.any(AgendaItemSpeaker.speaker.has(organisation_id=survivor.id))
+    refresh_search_text(db.session.scalars(db.select(Event.id).where(db.or_(
+        Event.beneficiaries.any(id=survivor.id), Event.agenda_items.any(speaking)))).all())
 
 
 def get_event(event_id, public=False):
@@ -349,10 +368,18 @@ def public_events(*args, **kwargs):
     return db.session.scalars(public_events_query(*args, **kwargs)).all()
 
 
+def search_words(text):
+    """The words of a visitor's search as `search_key`s; odd characters and long texts are cut
+    down, never refused (at most SEARCH_WORDS words of the first SEARCH_LENGTH characters)."""
+    return search_key((text or "")[:SEARCH_LENGTH]).split()[:SEARCH_WORDS]
+
+
 def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=None,
-                        series=None, with_agenda=False):
+                        series=None, with_agenda=False, search=None, invitation_only=None):
     """Published and cancelled events (never drafts): upcoming soonest first, past latest first,
-    or all by start. The same selection feeds the public list, the API and the calendars."""
+    home (upcoming, then past latest first) or all by start. The same selection feeds the public
+    list, the API and the calendars. `search` keeps the events whose search text holds every
+    word; `invitation_only` True or False keeps only those by invitation or only the open ones."""
     if when not in WHEN:
         raise ValueError(when)
     query = db.select(Event).where(Event.status.in_(PUBLIC_STATUSES))
@@ -363,6 +390,11 @@ def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=No
         query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
     elif when == "upcoming":
         query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    elif when == "home":
+        upcoming = Event.ends_at >= now
+        query = query.order_by(db.case((upcoming, 0), else_=1),
+                               db.case((upcoming, Event.starts_at)),
+                               db.case((upcoming, None), else_=Event.starts_at).desc(), Event.id)
     else:
         query = query.order_by(Event.starts_at, Event.id)
     if kind is not None:
@@ -373,6 +405,10 @@ def public_events_query(when="upcoming", kind=None, phase_ids=None, programme=No
         query = query.where(Event.programme_id == programme.id)
     if series is not None:
         query = query.where(Event.series_id == series.id)
+    if invitation_only is not None:
+        query = query.where(Event.invitation_only == invitation_only)
+    for word in search_words(search):
+        query = query.where(Event.search_text.contains(word, autoescape=True))
     return query
 
 

@@ -101,6 +101,15 @@ def test_cancelled_events_are_listed_drafts_are_not(client, make_event):
     assert (event["title"], event["status"]) == ("Annullato", "cancelled")
 
 
+def test_list_searched_like_the_site(client, demo):
+    found = get_json(client, "/api/v1/events?q=GENOVA&when=past")["events"]
+    assert [event["title"] for event in found] == [GENOVA_TITLE]
+    assert get_json(client, "/api/v1/events?q=%25%27_%20%20")["events"] == []
+    home = get_json(client, "/api/v1/events?when=home")["events"]
+    upcoming = get_json(client, "/api/v1/events?when=upcoming")["events"]
+    assert home[:len(upcoming)] == upcoming and len(home) == len(demo)
+
+
 @pytest.mark.parametrize("query, name", [
     ("when=domani", "when"), ("kind=concerto", "kind"), ("phase=nessuna", "nessuna"),
 ])

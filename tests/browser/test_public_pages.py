@@ -71,6 +71,27 @@ def test_event_list(page, demo, axe, traffic):
     assert_only_local(traffic)
 
 
+def test_visitor_finds_genova_by_searching(page, demo, axe, traffic):
+    page.goto("/")
+    page.get_by_label("Cerca per titolo, descrizione, relatori, enti o città").fill("genova")
+    page.get_by_role("button", name="Cerca", exact=True).click()
+    page.wait_for_load_state()
+
+    assert "q=genova" in page.url
+    assert page.get_by_role("link", name=GENOVA_TITLE).is_visible()
+    assert page.get_by_role("heading", name="Eventi passati").is_visible()
+    assert "trovat" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("searchbox").input_value() == "genova"
+    axe.assert_no_serious(page)
+
+    page.get_by_label("Accesso").select_option("invito")
+    page.get_by_role("button", name="Cerca", exact=True).click()
+    page.wait_for_load_state()
+    assert "accesso=invito" in page.url
+    axe.assert_no_serious(page)
+    assert_only_local(traffic)
+
+
 def test_genova_event_page(page, demo, axe, traffic):
     page.goto("/?quando=past")
     page.get_by_role("link", name=GENOVA_TITLE).click()

@@ -91,7 +91,7 @@ def html_lang(response):
 def listed_titles(response):
     """Titles of the event cards on the list page."""
     html = response.get_data(as_text=True)
-    return [unescape(t) for t in re.findall(r'<h2 class="card-title[^"]*"><a [^>]*>([^<]+)</a>', html)]
+    return [unescape(t) for t in re.findall(r'<h3 class="card-title[^"]*"><a [^>]*>([^<]+)</a>', html)]
 
 
 @pytest.fixture
@@ -180,32 +180,41 @@ def test_genova_print_page_has_the_whole_agenda(client, demo):
 
 # ---- the list ----------------------------------------------------------------------------
 
-def test_list_shows_upcoming_events_by_default(client, demo):
-    titles = listed_titles(client.get("/"))
-    assert UPCOMING_TITLE in titles
-    assert GENOVA_TITLE not in titles
-    assert not set(SUPPORT_TITLES) & set(titles)
-    assert listed_titles(client.get("/?quando=upcoming")) == titles
+def test_home_lists_upcoming_then_past_public_events_without_meetings(client, demo):
+    page = client.get("/")
+    titles = listed_titles(page)
+    assert titles == [UPCOMING_TITLE, GENOVA_TITLE]
+    html = page.get_data(as_text=True)
+    assert html.index("Prossimi eventi</h2>") < html.index(UPCOMING_TITLE) \
+        < html.index("Eventi passati</h2>") < html.index(GENOVA_TITLE)
+    assert "2 eventi trovati" in html
+    assert listed_titles(client.get("/?quando=upcoming")) == [UPCOMING_TITLE]
     assert listed_titles(client.get("/eventi/")) == titles
 
 
+def test_meetings_by_invitation_are_listed_apart(client, demo):
+    page = client.get("/?accesso=invito")
+    # latest first: Catanzaro (21 Nov), Bergamo (14 Nov)
+    assert listed_titles(page) == [SUPPORT_TITLES[1], SUPPORT_TITLES[0]]
+    assert "2 eventi trovati" in page.get_data(as_text=True)
+    assert '<option value="invito" selected>' in page.get_data(as_text=True)
+
+
 def test_list_of_past_events(client, demo):
-    titles = listed_titles(client.get("/?quando=past"))
-    assert GENOVA_TITLE in titles
-    assert set(SUPPORT_TITLES) <= set(titles)
-    assert UPCOMING_TITLE not in titles
-    # latest first: Catanzaro (21 Nov), Bergamo (14 Nov), Genova (24 Oct)
-    assert titles == [SUPPORT_TITLES[1], SUPPORT_TITLES[0], GENOVA_TITLE]
+    assert listed_titles(client.get("/?quando=past")) == [GENOVA_TITLE]
+    assert listed_titles(client.get("/?quando=past&accesso=invito")) == [SUPPORT_TITLES[1],
+                                                                         SUPPORT_TITLES[0]]
 
 
 def test_list_filtered_by_kind(client, demo):
-    assert sorted(listed_titles(client.get("/?quando=past&tipo=support_meeting"))) == SUPPORT_TITLES
+    assert sorted(listed_titles(client.get("/?quando=past&tipo=support_meeting&accesso=invito"))) \
+        == SUPPORT_TITLES
     assert listed_titles(client.get("/?quando=past&tipo=public_event")) == [GENOVA_TITLE]
     assert listed_titles(client.get("/?tipo=support_meeting")) == []
-    assert listed_titles(client.get("/?tipo=public_event")) == [UPCOMING_TITLE]
+    assert listed_titles(client.get("/?quando=upcoming&tipo=public_event")) == [UPCOMING_TITLE]
     page = client.get("/?tipo=webinar")
     assert listed_titles(page) == []
-    assert "Nessun evento corrisponde ai filtri scelti." in page.get_data(as_text=True)
+    assert "Nessun evento corrisponde alla ricerca o ai filtri scelti." in page.get_data(as_text=True)
 
 
 def test_list_filtered_by_phase(app, client, demo, make_event):
@@ -217,10 +226,11 @@ def test_list_filtered_by_phase(app, client, demo, make_event):
 
     experimentation, feasibility_id = demo["phases"]["experimentation"], demo["phases"]["feasibility"]
     assert listed_titles(client.get(f"/?fase={feasibility_id}")) == ["Laboratorio di fattibilità"]
-    assert listed_titles(client.get(f"/?fase={experimentation}")) == [DOOR_TITLE, UPCOMING_TITLE]
+    assert listed_titles(client.get(f"/?quando=upcoming&fase={experimentation}")) == [DOOR_TITLE, UPCOMING_TITLE]
     assert GENOVA_TITLE in listed_titles(client.get(f"/?quando=past&fase={experimentation}"))
     assert listed_titles(client.get(f"/?quando=past&fase={feasibility_id}")) == []
-    assert set(listed_titles(client.get("/"))) == {UPCOMING_TITLE, DOOR_TITLE, "Laboratorio di fattibilità"}
+    assert set(listed_titles(client.get("/?quando=upcoming"))) == {UPCOMING_TITLE, DOOR_TITLE,
+                                                                    "Laboratorio di fattibilità"}
     page = client.get(f"/?fase={feasibility_id}").get_data(as_text=True)
     assert f'<option value="{feasibility_id}" selected>' in page
 

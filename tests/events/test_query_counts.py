@@ -43,3 +43,13 @@ def test_event_list_queries_do_not_grow_with_the_events(client, make_event, coun
     for _ in range(8):
         build(make_event, items=0, speakers=0)
     assert queries_for(client, count_queries, "/eventi/") == few
+
+
+def test_search_queries_do_not_grow_with_the_events(client, make_event, count_queries):
+    build(make_event, items=2, speakers=2)
+    url = "/?q=relatore+ente&quando=upcoming"
+    few = queries_for(client, count_queries, url)
+    for _ in range(8):
+        build(make_event, items=2, speakers=2)
+    assert queries_for(client, count_queries, url) == few
+    assert "9 eventi trovati" in client.get(url).get_data(as_text=True)
