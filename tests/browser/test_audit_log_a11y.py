@@ -11,6 +11,7 @@ def test_audit_log_is_accessible(page, demo, axe):
     page.fill("#email", "admin@example.org")
     page.fill("#password", DEMO_PASSWORD)
     page.get_by_role("button", name="Accedi").click()
+    page.get_by_role("link", name="Tutti gli eventi").click()  # from the dashboard
     page.get_by_role("link", name="Registro delle attività").click()
     assert page.get_by_role("table").count() == 1
     axe.assert_no_serious(page)

@@ -3,8 +3,8 @@ import pytest
 from playwright.sync_api import expect
 from support import PASSWORD
 
-from browser.test_scanner import (  # noqa: F401 (camera and organiser are fixtures)
-    camera, make_event, open_scanner, organiser, settled)
+from browser.test_scanner import (  # noqa: F401 (organiser is a fixture; camera is conftest's)
+    make_event, open_scanner, organiser, settled)
 from results.small import build_small
 
 pytestmark = pytest.mark.browser

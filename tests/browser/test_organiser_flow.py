@@ -31,6 +31,8 @@ def test_build_publish_and_read_an_agenda(page, organiser, app, axe):
     page.fill("#email", organiser)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Accedi").click()
+    expect(page.get_by_role("heading", name="Cruscotto")).to_be_visible()  # where organisers land
+    page.get_by_role("link", name="Tutti gli eventi").click()
     expect(page.get_by_role("heading", name="Gestione eventi")).to_be_visible()
 
     page.get_by_role("link", name="Nuovo evento", exact=True).click()

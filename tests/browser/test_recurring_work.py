@@ -28,6 +28,7 @@ def organiser(app):
 
 def test_copy_series_paste_and_template(page, organiser, app, axe):
     log_in_browser(page, organiser)
+    page.get_by_role("link", name="Tutti gli eventi").click()  # from the dashboard
     expect(page.get_by_role("heading", name="Gestione eventi")).to_be_visible()
     page.get_by_role("link", name="Nuovo evento", exact=True).click()
     page.fill("#title", "Incontro di supporto")

@@ -183,12 +183,12 @@ def test_genova_print_page_has_the_whole_agenda(client, demo):
 def test_home_lists_upcoming_then_past_public_events_without_meetings(client, demo):
     page = client.get("/")
     titles = listed_titles(page)
-    assert titles == [UPCOMING_TITLE, GENOVA_TITLE]
+    assert titles == [DOOR_TITLE, UPCOMING_TITLE, GENOVA_TITLE]  # the demo's door event is today
     html = page.get_data(as_text=True)
     assert html.index("Prossimi eventi</h2>") < html.index(UPCOMING_TITLE) \
         < html.index("Eventi passati</h2>") < html.index(GENOVA_TITLE)
-    assert "2 eventi trovati" in html
-    assert listed_titles(client.get("/?quando=upcoming")) == [UPCOMING_TITLE]
+    assert "3 eventi trovati" in html
+    assert listed_titles(client.get("/?quando=upcoming")) == [DOOR_TITLE, UPCOMING_TITLE]
     assert listed_titles(client.get("/eventi/")) == titles
 
 
