@@ -24,6 +24,18 @@ def one_line(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+def required_line(value, *, field, limit, missing, too_long):
+    """A one-line text that must be given (a name, a title, a subject): folded with one_line,
+    refused with `missing` when empty and with `too_long` (already translated, naming the
+    limit) when longer than `limit`."""
+    value = one_line(value or "")
+    if not value:
+        raise DomainError(missing, field=field)
+    if len(value) > limit:
+        raise DomainError(too_long, field=field)
+    return value
+
+
 def is_clean(value):
     return FORBIDDEN.search(value) is None
 

@@ -12,6 +12,7 @@ from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import after_clock_minutes, clock_minutes, short_time
+from ..text import required_line
 from .models import AgendaItem, AgendaItemKind, AgendaItemSpeaker, Event, EventKind, EventTemplate, Speaker
 from .services import PAGE_FIELDS, check_item_times, create_event
 
@@ -87,13 +88,9 @@ def copy_event(source, *, with_beneficiaries=False, **fields):
 # ---- templates ----------------------------------------------------------------------------
 
 def _template_name(name):
-    name = " ".join((name or "").split())
-    if not name:
-        raise DomainError(_("Dai un nome al modello."), field="name")
-    if len(name) > MAX_TEMPLATE_NAME:
-        raise DomainError(_("Il nome può avere al massimo %(n)s caratteri.", n=MAX_TEMPLATE_NAME),
-                          field="name")
-    return name
+    return required_line(name, field="name", limit=MAX_TEMPLATE_NAME,
+                         missing=_("Dai un nome al modello."),
+                         too_long=_("Il nome può avere al massimo %(n)s caratteri.", n=MAX_TEMPLATE_NAME))
 
 
 def save_as_template(event, name=None):

@@ -35,6 +35,8 @@ class PlannedMeeting:
 class SeriesPlan:
     meetings: list
     skipped: list
+    #: the meetings' title pattern, checked and single-spaced
+    pattern: str
 
 
 def _check_pattern(pattern):
@@ -89,7 +91,7 @@ def plan_series(origin, rule, title_pattern, language="it"):
         title = origin.title if number == 1 else pattern.format(n=number, data=long_date(day))
         meetings.append(PlannedMeeting(number, starts_at, after_clock_minutes(starts_at, duration),
                                        title))
-    return SeriesPlan(meetings, skipped)
+    return SeriesPlan(meetings, skipped, pattern)
 
 
 def create_series(origin, rule, title_pattern, title=None, language="it"):
@@ -99,7 +101,7 @@ def create_series(origin, rule, title_pattern, title=None, language="it"):
     lock_event(origin.id)
     plan = plan_series(origin, rule, title_pattern, language)
     series = EventSeries(
-        title=" ".join((title or origin.title).split()), title_pattern=_check_pattern(title_pattern),
+        title=" ".join((title or origin.title).split()), title_pattern=plan.pattern,
         frequency=rule.frequency.value, interval=rule.interval,
         weekdays=",".join(str(d) for d in rule.weekdays), week_of_month=rule.week_of_month,
         until=rule.until, count=rule.count, skip_holidays=rule.skip_holidays)

@@ -10,7 +10,7 @@ from werkzeug.utils import secure_filename
 from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
-from ..text import one_line
+from ..text import one_line, required_line
 from .files import detect
 from .models import Material, Visibility
 
@@ -22,12 +22,9 @@ def max_bytes():
 
 
 def _title(title, fallback):
-    title = one_line(title) or fallback
-    if not title:
-        raise DomainError(_("Dai un titolo al materiale."), field="title")
-    if len(title) > MAX_TITLE:
-        raise DomainError(_("Il titolo può avere al massimo %(n)s caratteri.", n=MAX_TITLE), field="title")
-    return title
+    return required_line(one_line(title) or fallback, field="title", limit=MAX_TITLE,
+                         missing=_("Dai un titolo al materiale."),
+                         too_long=_("Il titolo può avere al massimo %(n)s caratteri.", n=MAX_TITLE))
 
 
 def _check_item(event, item):

@@ -8,8 +8,9 @@ signed with the app's secret, so it opens that address's page and no other.
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
+from ..events.models import Event
 from ..extensions import db
 from ..notify.services import composer, queue_email
 from ..registration.models import Person, Registration
@@ -52,11 +53,11 @@ def registrations_of(email):
     """The person's registrations, the latest event first, each with whether they attended
     (what a certificate needs); a fixed number of queries whatever their number."""
     registrations = db.session.scalars(
-        db.select(Registration).join(Person).where(Person.email == email)
-        .options(selectinload(Registration.event), selectinload(Registration.person))).all()
+        db.select(Registration).join(Person).join(Event).where(Person.email == email)
+        .order_by(Event.starts_at.desc(), Registration.id)
+        .options(contains_eager(Registration.event), contains_eager(Registration.person))).all()
     attended = set(db.session.scalars(db.select(Attendance.event_id).join(
         Person, Person.id == Attendance.person_id).where(Person.email == email)))
-    registrations.sort(key=lambda r: r.event.starts_at, reverse=True)
     return [(registration, registration.event_id in attended) for registration in registrations]
 
 

@@ -12,6 +12,7 @@ from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..notify.services import email_rendering, queue_email
+from ..text import required_line
 from .emails import event_language, registration_links
 from .models import Person, Registration, RegistrationStatus
 
@@ -21,13 +22,10 @@ DEFAULT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 
 
 def clean_subject(subject):
-    subject = " ".join((subject or "").split())  # one line: no header tricks
-    if not subject:
-        raise DomainError(_("Scrivi l'oggetto del messaggio."), field="subject")
-    if len(subject) > SUBJECT_MAX:
-        raise DomainError(_("L'oggetto può avere al massimo %(max)d caratteri.", max=SUBJECT_MAX),
-                          field="subject")
-    return subject
+    """One line: no header tricks."""
+    return required_line(subject, field="subject", limit=SUBJECT_MAX,
+                         missing=_("Scrivi l'oggetto del messaggio."),
+                         too_long=_("L'oggetto può avere al massimo %(max)d caratteri.", max=SUBJECT_MAX))
 
 
 def clean_body(body):
