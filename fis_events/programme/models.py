@@ -18,6 +18,8 @@ class Programme(db.Model):
     implementer = db.Column(db.String(200))
     contact_email = db.Column(db.String(254))
     ends_on = db.Column(db.Date)
+    #: whether the public results page says how participants rated the programme's events
+    publishes_feedback = db.Column(db.Boolean, nullable=False, default=False)
 
     phases = db.relationship(
         "Phase", back_populates="programme", order_by="Phase.position",

@@ -1,0 +1,1 @@
+"""Feedback after an event: questionnaires, personal links, anonymous answers, their figures."""
