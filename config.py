@@ -54,6 +54,10 @@ class Config:
     #: development only: a thread of the web process sends the outbox (production runs
     #: `flask outbox send --loop` as its own process)
     OUTBOX_SEND_IN_PROCESS = env_flag("OUTBOX_SEND_IN_PROCESS")
+    #: feedback after an event: answers taken for this many days after it ends, and one
+    #: reminder this many days after the invitation to those who have not answered
+    FEEDBACK_OPEN_DAYS = int(os.environ.get("FEEDBACK_OPEN_DAYS", "30"))
+    FEEDBACK_REMINDER_DAYS = int(os.environ.get("FEEDBACK_REMINDER_DAYS", "7"))
     #: base of the links in e-mails rendered outside a request (reminders, CLI)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Rate limits per client: in memory on one machine, Redis when several processes share them.
