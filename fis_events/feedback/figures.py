@@ -17,7 +17,7 @@ database, then added up here into each breakdown.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from sqlalchemy import case, func, literal
 
 from ..events.models import Event
@@ -265,7 +265,8 @@ def _roll_up(events, slices):
         event = events.get(event_id)
         if event is None:
             continue
-        month = to_rome(event.starts_at).strftime("%Y-%m")
+        day = to_rome(event.starts_at).date()
+        month = day.strftime("%Y-%m")
         kind = OrganisationKind(kind)
         for target in (
                 total,
@@ -275,7 +276,7 @@ def _roll_up(events, slices):
                      event.programme_name or ""),
                 cell("event_kind", event.kind, event.kind.label, list(type(event.kind)).index(event.kind)),
                 cell("organisation_kind", kind, kind.label, list(OrganisationKind).index(kind)),
-                cell("month", month, month, month),
+                cell("month", month, format_date(day, "LLLL y"), month),
                 cell("event", event_id, event.title, (-event.starts_at.timestamp(), -event_id))):
             target.add(invited, answers, sums)
 

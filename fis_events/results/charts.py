@@ -23,3 +23,21 @@ def dashboard_charts(totals):
                            [stage.label for stage in totals.pipeline],
                            [(_("Comuni"), list(totals.pipeline.values()))], horizontal=True))
     return charts
+
+
+def feedback_charts(overview):
+    """Average satisfaction and usefulness by phase and by month (gaps where a cell has fewer
+    answers than the threshold)."""
+    def averages(cells):
+        return [(_("Soddisfazione media"), [_rounded(c.satisfaction) for c in cells]),
+                (_("Utilità media"), [_rounded(c.usefulness) for c in cells])]
+    return [
+        chart(_("Gradimento per fase (media da 1 a 5)"), [c.label for c in overview.by_phase],
+              averages(overview.by_phase)),
+        chart(_("Andamento nel tempo (media da 1 a 5, per mese dell'evento)"),
+              [c.label for c in overview.by_month], averages(overview.by_month), kind="line"),
+    ]
+
+
+def _rounded(value):
+    return round(value, 1) if value is not None else None
