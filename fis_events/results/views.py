@@ -142,7 +142,8 @@ def publish_feedback():
     """A programme states its average satisfaction on its public results page, or stops."""
     programme = services.programme_by_code(request.form.get("programma", ""))
     if programme is None:
-        abort(404)
+        flash(_("Programma sconosciuto."), "danger")
+        return redirect(url_for("results.feedback", **request.args.to_dict()))
     publish = request.form.get("pubblica") == "1"
     services.publish_feedback(programme, publish)
     flash(_("Il gradimento medio di %(programme)s è ora pubblicato sulla pagina dei risultati.",
