@@ -49,9 +49,9 @@ def test_an_organiser_reads_the_feedback_results(page, app, auth, axe):
     assert charts == ["bar", "line"]
     assert page.locator("figure.results-chart table").count() == 2
     row = page.locator("#gradimento_fasi tbody tr").first
-    assert row.locator("th").inner_text() == "Fase feasibility" and "4,3" in row.inner_text()
+    assert row.locator("th").inner_text() == "Fase feasibility" and "4,7" in row.inner_text()
     axe.assert_no_serious(page)
     page.goto("/programmi/FIS/risultati")
-    assert page.get_by_text("Soddisfazione media 4,2 su 5, 9 risposte").is_visible()
+    assert page.get_by_text("Soddisfazione media 4,4 su 5, 9 risposte").is_visible()
     axe.assert_no_serious(page)
     assert not errors, errors
