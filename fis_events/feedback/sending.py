@@ -86,7 +86,7 @@ def invite_attendees(event, now=None):
     """An invitation for every attendance of the event without one, and its e-mail to those
     with an address; (invitations made, e-mails queued)."""
     now = now or utcnow()
-    questionnaire = ensure_questionnaire(event)
+    questionnaire = _questionnaire_of(event)
     attendances = db.session.scalars(
         select(Attendance).options(joinedload(Attendance.person))
         .where(Attendance.event_id == event.id, _without_invitation())
@@ -104,6 +104,16 @@ def invite_attendees(event, now=None):
     if invited and questionnaire.sent_at is None:
         questionnaire.sent_at = now
     return invited, emailed
+
+
+def _questionnaire_of(event):
+    """ensure_questionnaire, in a savepoint: a run at the same moment may make it first."""
+    try:
+        with db.session.begin_nested():
+            return ensure_questionnaire(event)
+    except IntegrityError:
+        db.session.expire(event, ["questionnaire"])
+        return event.questionnaire
 
 
 def invite(questionnaire, attendance, now=None):

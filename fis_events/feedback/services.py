@@ -41,10 +41,13 @@ def ensure_questionnaire(event):
     after the event ends."""
     if event.questionnaire is not None:
         return event.questionnaire
-    questionnaire = Questionnaire(event=event, closes_at=default_closing(event),
+    # by its id, not through event.questionnaire: that would make the event itself changed (a
+    # new revision of its calendar entry, and a write to its row)
+    questionnaire = Questionnaire(event_id=event.id, closes_at=default_closing(event),
                                   questions=default_questions(event.kind))
     db.session.add(questionnaire)
     db.session.flush()
+    db.session.expire(event, ["questionnaire"])
     return questionnaire
 
 

@@ -87,6 +87,9 @@ def test_answering_again_changes_the_same_response(client, invited):
     page = client.get(invited.url).get_data(as_text=True)
     assert re.search(rf'name="q{invited.q["satisfaction"].id}" id="[^"]+" value="5" checked', page)
     assert "Il metodo di co-progettazione</textarea>" in page
+    person = invited.anna.person
+    assert not [text for text in (person.first_name, person.last_name, person.email)
+                if text in page]  # the answers and nothing that names their author
     post(client, invited, answers(invited, **{f"q{invited.q['satisfaction'].id}": "2",
                                               f"q{invited.q['will_apply'].id}": None}))
     [again] = responses()

@@ -1,8 +1,10 @@
 """Invitations after the event: once per attendance whatever the number of runs, never to those
 who did not come; one reminder; closing removes the links between invitations and answers."""
 import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from babel.dates import format_date
 
 from support import commit_test_work
@@ -177,3 +179,27 @@ def test_the_command_prints_what_it_did(app, ended_event, runner):
     assert result.exit_code == 0, result.output
     assert "invited: 2 (e-mails queued: 2), reminded: 0, closed: 0" in result.output
     assert "invited: 0" in runner.invoke(feedback_cli, ["send"]).output
+
+
+def test_sending_is_no_change_of_the_event(app, ended_event, run_send):
+    """The event's calendar entry is not revised by its questionnaire."""
+    scene = ended_event()
+    before = scene.event.updated_at
+    run_send()
+    db.session.refresh(scene.event)
+    assert scene.event.updated_at == before and scene.event.questionnaire is not None
+
+
+def test_two_runs_at_once_invite_each_attendance_once(app, ended_event, run_send):
+    """PostgreSQL (production): the unique keys decide, the loser's savepoints are undone. The
+    embedded SQLite setup runs its cron jobs one at a time: there a transaction that has read
+    cannot write after another one did (SQLITE_BUSY_SNAPSHOT), whatever the code."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two overlapping runs are a PostgreSQL deployment's case")
+    ended_event(title="Primo")
+    ended_event(title="Secondo")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: run_send(), range(2)))
+    assert sum(sent.invited for sent in results) == 4
+    assert len(outbox("feedback")) == 4
+    assert db.session.scalar(db.select(db.func.count(FeedbackInvitation.id))) == 4
