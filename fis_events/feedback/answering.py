@@ -9,12 +9,13 @@ it. Answers are never recorded in the activity log, and never logged with the to
 """
 from flask_babel import gettext as _
 
+from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.locks import lock_event
 from ..extensions import db
 from ..i18n import ROME
-from ..db_types import utcnow
-from ..text import is_clean, MESSAGE as UNCLEAN
+from ..text import MESSAGE as UNCLEAN
+from ..text import is_clean
 from .models import SCALE, FeedbackAnswer, FeedbackInvitation, FeedbackResponse, QuestionKind
 from .services import is_open
 

@@ -19,19 +19,17 @@ def language_args():
     return {"lang": lang} if lang in current_app.config["LANGUAGES"] else {}
 
 
-def invitation_or_404(token):
-    invitation = answering.invitation_by_token(token)
-    if invitation is None:
-        return None, (render_template("feedback/unknown.html"), 404)
-    return invitation, None
+def unknown_link():
+    """A made-up token, one altered or cut short, or an erased person's old link."""
+    return render_template("feedback/unknown.html"), 404
 
 
 @bp.route("/questionario/<token>", methods=["GET", "POST"])
 @limiter.limit(link_limit)
 def answer(token):
-    invitation, refusal = invitation_or_404(token)
-    if refusal:
-        return refusal
+    invitation = answering.invitation_by_token(token)
+    if invitation is None:
+        return unknown_link()
     questionnaire = invitation.questionnaire
     context = dict(invitation=invitation, event=questionnaire.event, questionnaire=questionnaire,
                    closes_on=last_day(questionnaire.closes_at))
@@ -57,9 +55,9 @@ def answer(token):
 @bp.route("/questionario/<token>/grazie")
 @limiter.limit(link_limit)
 def thanks(token):
-    invitation, refusal = invitation_or_404(token)
-    if refusal:
-        return refusal
+    invitation = answering.invitation_by_token(token)
+    if invitation is None:
+        return unknown_link()
     if invitation.response is None:
         return redirect(url_for(".answer", token=token, **language_args()))
     questionnaire = invitation.questionnaire
