@@ -62,7 +62,9 @@ def register_blueprints(app):
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
+    from .feedback.manage import bp as feedback_manage_bp
     from .feedback.results_views import bp as feedback_results_bp
+    from .feedback.views import bp as feedback_bp
     from .materials.views import bp as materials_bp
     from .materials.views import manage_bp as materials_manage_bp
     from .badges.views import bp as badges_bp
@@ -88,7 +90,7 @@ def register_blueprints(app):
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
                audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp,
-               feedback_results_bp):
+               feedback_results_bp, feedback_bp, feedback_manage_bp):
         app.register_blueprint(bp)
 
 
@@ -136,6 +138,7 @@ def register_commands(app):
     from .accounts.cli import users_cli
     from .demo.cli import demo_cli
     from .events.cli import agenda_cli
+    from .feedback.cli import feedback_cli
     from .materials.cli import materials_cli
     from .notify.cli import register as register_notify
     from .participation.cli import attendance_cli
@@ -151,4 +154,5 @@ def register_commands(app):
     app.cli.add_command(attendance_cli)
     app.cli.add_command(agenda_cli)
     app.cli.add_command(materials_cli)
+    app.cli.add_command(feedback_cli)
     register_notify(app)

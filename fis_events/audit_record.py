@@ -31,6 +31,29 @@ ACTIONS = {
                                 "della serie (%(count)s)")),
     "material.added": (_l("Materiale aggiunto"), _l("Ha aggiunto un materiale a «%(event)s»")),
     "material.removed": (_l("Materiale eliminato"), _l("Ha eliminato un materiale di «%(event)s»")),
+    "feedback.question_added": (_l("Domanda del questionario aggiunta"),
+                                _l("Ha aggiunto una domanda al questionario di «%(event)s»")),
+    "feedback.question_updated": (_l("Domanda del questionario modificata"),
+                                  _l("Ha modificato una domanda del questionario di «%(event)s»")),
+    "feedback.question_deleted": (_l("Domanda del questionario eliminata"),
+                                  _l("Ha eliminato una domanda del questionario di «%(event)s»")),
+    "feedback.question_moved": (_l("Domanda del questionario spostata"),
+                                _l("Ha spostato una domanda del questionario di «%(event)s»")),
+    "feedback.closing_changed": (_l("Chiusura del questionario cambiata"),
+                                 _l("Ha fissato la chiusura del questionario di «%(event)s» al "
+                                    "%(date)s")),
+    "feedback.default_question_added": (
+        _l("Domanda del questionario predefinito aggiunta"),
+        _l("Ha aggiunto una domanda al questionario predefinito degli eventi di tipo «%(event_kind)s»")),
+    "feedback.default_question_updated": (
+        _l("Domanda del questionario predefinito modificata"),
+        _l("Ha modificato una domanda del questionario predefinito degli eventi di tipo «%(event_kind)s»")),
+    "feedback.default_question_deleted": (
+        _l("Domanda del questionario predefinito eliminata"),
+        _l("Ha eliminato una domanda del questionario predefinito degli eventi di tipo «%(event_kind)s»")),
+    "feedback.default_question_moved": (
+        _l("Domanda del questionario predefinito spostata"),
+        _l("Ha spostato una domanda del questionario predefinito degli eventi di tipo «%(event_kind)s»")),
     "template.saved": (_l("Modello salvato"),
                        _l("Ha salvato «%(event)s» come modello «%(template)s»")),
     "template.renamed": (_l("Modello rinominato"), _l("Ha rinominato il modello «%(template)s»")),

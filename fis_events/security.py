@@ -42,7 +42,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 #: Personal links (the token is the key) and the door, whose pages and answers are about
 #: named people: never kept by a browser or a shared cache.
-PERSONAL_PATHS = ("/iscrizione/", "/j/")
+PERSONAL_PATHS = ("/iscrizione/", "/j/", "/questionario/")
 PERSONAL_BLUEPRINTS = {"checkin", "checkin_api"}
 
 

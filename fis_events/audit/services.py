@@ -186,6 +186,7 @@ def _names(entries):
 
 
 def _detail_values(details):
+    from ..events.models import EventKind
     from ..programme.models import ProgrammeStage
     from ..registration.models import AttendanceMode
 
@@ -208,6 +209,10 @@ def _detail_values(details):
         values["format"] = details["format"].upper()
     if "role" in details:
         values["role"] = Role(details["role"]).label
+    if "event_kind" in details:
+        values["event_kind"] = EventKind(details["event_kind"]).label
+    if "closes_on" in details:
+        values["date"] = long_date(date.fromisoformat(details["closes_on"]))
     return values
 
 

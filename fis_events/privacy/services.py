@@ -2,7 +2,8 @@
 
 Erasing anonymises a person in place. Their name becomes a placeholder; e-mail, organisation,
 role, municipality and search key go, and so do the other traces of the address (invitations,
-copies of e-mails in the outbox) and the free text of their registrations. What the totals count
+copies of e-mails in the outbox) and the free text of their registrations; their questionnaire
+links stop working and no longer lead to their answers, which stay, anonymous. What the totals count
 stays: registrations with their modes and statuses, attendance rows with the organisation the
 person represented that day (attendance.organisation_id, a snapshot), scans. So every total is
 the same before and after, and the person can never be found again.
@@ -18,6 +19,7 @@ from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
+from ..feedback.services import forget_links
 from ..notify.models import OutboxMessage
 from ..participation.models import Attendance
 from ..programme.models import Organisation
@@ -95,6 +97,7 @@ def anonymise(person_ids, reason, by=None, now=None):
                                                    OutboxMessage.to_address.in_(emails))),
                 delete(Invitation).where(Invitation.email.in_(emails))):
             db.session.execute(statement, execution_options={"synchronize_session": False})
+        forget_links(ids)
         for person_id in ids:
             current_app.logger.info("person %s anonymised (%s%s)", person_id, reason,
                                     f", by user {by.id}" if by is not None else "")

@@ -86,7 +86,7 @@ def accessibility():
 
 
 #: personal pages (a registration's links, certificates), staff pages and APIs: never indexed
-PRIVATE_PREFIXES = ("/gestione/", "/iscrizione/", "/j/", "/attestati/", "/ingresso/", "/api/",
+PRIVATE_PREFIXES = ("/gestione/", "/iscrizione/", "/j/", "/questionario/", "/attestati/", "/ingresso/", "/api/",
                     "/accesso", "/password", "/uscita", "/lingua/")
 
 

@@ -109,6 +109,49 @@ def _(s):
     return post(s, f"/gestione/materiali/{s.material.id}/elimina")
 
 
+QUESTION = dict(kind="single_choice", text_it="Come ha saputo dell'incontro?", text_en="",
+                choices="Dal sito\nDa un collega", required="")
+REWORDED = dict(kind="text", text_it="Che cosa porterà nel suo lavoro?", text_en="", choices="")
+
+
+@scenario("feedback_manage.event_questionnaire", "feedback.question_added")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/questionario", op="add", **QUESTION)
+
+
+@scenario("feedback_manage.event_question", "feedback.question_updated")
+def _(s):
+    return post(s, f"/gestione/eventi/{s.event.id}/questionario/domande/4", **REWORDED)
+
+
+@scenario("feedback_manage.kind_questionnaire", "feedback.default_question_added")
+def _(s):
+    return post(s, "/gestione/questionari/workshop", op="add", **QUESTION)
+
+
+@scenario("feedback_manage.kind_question", "feedback.default_question_updated")
+def _(s):
+    return post(s, "/gestione/questionari/workshop/domande/4", **REWORDED)
+
+
+def test_the_other_questionnaire_changes(scene, log):
+    """Moving, deleting and the closing date go through the same pages as above."""
+    before = log()[-1].id
+    url = f"/gestione/eventi/{scene.event.id}/questionario"
+    for data in ({"op": "up", "number": "2"}, {"op": "delete", "number": "1"},
+                 {"op": "closing", "closes_on": "2099-01-31"}):
+        assert post(scene, url, **data).status_code == 302
+    assert post(scene, "/gestione/questionari/workshop", op="down", number="1").status_code == 302
+    entries = log(after=before)
+    assert [entry.action for entry in entries] == [
+        "feedback.question_moved", "feedback.question_deleted", "feedback.closing_changed",
+        "feedback.default_question_moved"]
+    assert [row.what for row in describe(entries)][2:] == [
+        "Ha fissato la chiusura del questionario di «Laboratorio di co-progettazione» al "
+        "sabato 31 gennaio 2099",
+        "Ha spostato una domanda del questionario predefinito degli eventi di tipo «Workshop»"]
+
+
 def with_template(s):
     s.template = copying.save_as_template(s.event)
 

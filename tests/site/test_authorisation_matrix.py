@@ -39,6 +39,8 @@ from fis_events.events import copying
 from fis_events.events import services as events
 from fis_events.events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventSeries
 from fis_events.extensions import db
+from fis_events.feedback.sending import invite
+from fis_events.feedback.services import ensure_questionnaire
 from fis_events.participation.models import Attendance, AttendanceSource
 from fis_events.materials import services as materials
 from fis_events.participation import overview
@@ -147,6 +149,24 @@ ROUTES = {
         ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "user_id": w.user_ids["staff_b"]}),
     ("checkin_manage.revoke", "POST"): Route(
         ORGANISERS, lambda w, s, r: {"device_id": w.fresh_device(s)}),
+    ("feedback.answer", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "feedback_token")}),
+    ("feedback.answer", "POST"): Route(  # no answers: refused beside the required questions
+        LINK, lambda w, s, r: {"token": w.token(r, "feedback_token")}),
+    ("feedback.thanks", "GET"): Route(LINK, lambda w, s, r: {"token": w.token(r, "feedback_token")}),
+    ("feedback_manage.kinds", "GET"): Route(ORGANISERS),
+    ("feedback_manage.kind_questionnaire", "GET"): Route(ORGANISERS, lambda w, s, r: {"kind": "webinar"}),
+    ("feedback_manage.kind_questionnaire", "POST"): Route(  # no operation: 400, nothing changes
+        ORGANISERS, lambda w, s, r: {"kind": "webinar"}),
+    ("feedback_manage.kind_question", "GET"): Route(
+        ORGANISERS, lambda w, s, r: {"kind": "webinar", "number": 1}),
+    ("feedback_manage.kind_question", "POST"): Route(  # empty: refused, nothing changes
+        ORGANISERS, lambda w, s, r: {"kind": "webinar", "number": 1}),
+    ("feedback_manage.event_questionnaire", "GET"): Route(ORGANISERS, event_args),
+    ("feedback_manage.event_questionnaire", "POST"): Route(ORGANISERS, event_args),
+    ("feedback_manage.event_question", "GET"): Route(
+        ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "number": 1}),
+    ("feedback_manage.event_question", "POST"): Route(
+        ORGANISERS, lambda w, s, r: {"event_id": s.event_id, "number": 1}),
     ("manage.add_item", "POST"): Route(ORGANISERS, event_args),
     ("manage.add_speaker", "POST"): Route(ORGANISERS, lambda w, s, r: {"item_id": s.item_id}),
     ("manage.cancel_event", "GET"): Route(ORGANISERS, event_args),
@@ -330,8 +350,9 @@ class World:
             registration.event, registration.person, registration.mode, AttendanceSource.MANUAL,
             registration=registration)
         self.certificate_code = issue_certificate(attendance).code
+        feedback = invite(ensure_questionnaire(registration.event), attendance)
         self.tokens = {"manage_token": registration.manage_token, "qr_token": registration.qr_token,
-                       "join_token": registration.join_token}
+                       "join_token": registration.join_token, "feedback_token": feedback.token}
         self.unknown_token = registrations.new_token()
         self.series_id = self._series(self.event("B"))
         self.template_id = copying.save_as_template(self.event("A")).id
