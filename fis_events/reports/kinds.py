@@ -48,13 +48,19 @@ def scope_query(scope, group=None):
     return urlencode(sorted(values.items()))
 
 
-def parse_stored_scope(query):
-    """(Scope, group) of a stored query string; DomainError if it no longer names real things."""
-    args = dict(parse_qsl(query or ""))
-    group = args.pop(GROUP, None)
+def parse_scope_args(args):
+    """(Scope, group) of the dashboard's filters and its group, as typed in a form or stored;
+    DomainError naming the field for one that does not name a real thing."""
+    args = dict(args)
+    group = (args.pop(GROUP, "") or "").strip() or None
     if group is not None and group not in results.GROUPS:
         raise DomainError(_("Gruppo sconosciuto."), field=GROUP)
     return results.parse_scope(args), group
+
+
+def parse_stored_scope(query):
+    """(Scope, group) of a stored query string; DomainError if it no longer names real things."""
+    return parse_scope_args(parse_qsl(query or ""))
 
 
 def scope_words(scope, group=None):
@@ -140,3 +146,8 @@ KINDS = {kind.code: kind for kind in (
                  "enti": _l("Enti"), "partecipanti": _l("Partecipanti")}),
     RegistrationsKind("iscritti", _l("Elenco degli iscritti")),
 )}
+
+
+def kind_of_table(table):
+    """The code of the results kind offering this dashboard table, None if none does."""
+    return next((kind.code for kind in KINDS.values() if table in kind.tables), None)

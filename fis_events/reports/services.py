@@ -13,6 +13,7 @@ failure in a row disables the subscription and tells its owner. An account that 
 active, or no longer an organiser's, gets nothing: its subscriptions are disabled as they fall due.
 """
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from babel.dates import format_date
@@ -32,8 +33,7 @@ from ..extensions import db
 from ..i18n import ROME, date_range
 from ..notify.models import OutboxMessage
 from ..notify.services import email_rendering, queue_email
-from ..results import services as results
-from .kinds import GROUP, KINDS, BuildFailure, scope_query
+from .kinds import KINDS, BuildFailure, parse_scope_args, scope_query
 from .models import DisabledReason, Failure, FileFormat, Frequency, ReportSubscription
 
 log = logging.getLogger(__name__)
@@ -117,11 +117,8 @@ def subscribe(user, form, locale, now=None):
         if table not in kind.tables:
             raise DomainError(_("Tabella sconosciuta: scegli una delle tabelle del cruscotto."),
                               field="tabella")
-        group = (scope_args.pop(GROUP, "") or "").strip() or None
-        if group is not None and group not in results.GROUPS:
-            raise DomainError(_("Gruppo sconosciuto."), field=GROUP)
         subscription.table = table
-        subscription.scope = scope_query(results.parse_scope(scope_args), group)
+        subscription.scope = scope_query(*parse_scope_args(scope_args))
     subscription.next_due_at = next_due(frequency, now or utcnow())
     db.session.add(subscription)
     record("report.subscribed", target=subscription, event=subscription.event,
@@ -189,13 +186,18 @@ def describe(subscription):
 
 # ---- the scheduled run ----------------------------------------------------------------------
 
+@dataclass
 class Built:
     """A report built for one subscription, ready to be queued."""
 
-    def __init__(self, subscription, due, subject, text, html, attachment, count):
-        self.subscription, self.due = subscription, due
-        self.subject, self.text, self.html = subject, text, html
-        self.attachment, self.count = attachment, count
+    subscription: ReportSubscription
+    due: datetime
+    subject: str
+    text: str
+    html: str
+    #: (filename, content type, bytes, None) as queue_email takes it
+    attachment: tuple
+    count: int
 
 
 def send_due_reports(now=None):

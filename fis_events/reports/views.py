@@ -9,7 +9,7 @@ from ..errors import DomainError
 from ..i18n import select_locale
 from ..results.services import ENGLISH_NAMES, SCOPE_PARAMETERS
 from . import services
-from .kinds import GROUP, KINDS
+from .kinds import GROUP, KINDS, kind_of_table
 from .models import FileFormat, Frequency
 
 bp = Blueprint("reports", __name__, url_prefix="/gestione/report")
@@ -27,6 +27,7 @@ def subscribe_form_choices(state):
     it is imported by the macros of other packages' pages, which see no context."""
     state.app.jinja_env.globals.update(
         report_frequencies=list(Frequency), report_formats=list(FileFormat),
+        report_kind_of=kind_of_table,
         report_scope_parameters=(*SCOPE_PARAMETERS, *ENGLISH_NAMES, GROUP))
 
 

@@ -6,6 +6,8 @@ import threading
 from openpyxl import load_workbook
 
 from fis_events.accounts.models import Role, User
+from fis_events.audit.services import describe
+from fis_events.audit_record import AuditEntry
 from fis_events.extensions import db
 from fis_events.notify.models import OutboxMessage
 from fis_events.notify.sender import send_due
@@ -85,6 +87,11 @@ def test_csv_option_sends_the_dashboards_csv(app, client, auth, small, subscribe
     filename, content_type, data = attachment(smtp_server.messages[0])
     assert (filename, content_type) == ("fis-partecipanti.csv", "text/csv")
     assert data == client.get("/gestione/risultati/partecipanti.csv?programma=FIS&gruppo=comuni").data
+    (entry,) = db.session.scalars(db.select(AuditEntry).filter_by(action="report.sent")).all()
+    (row,) = describe([entry])
+    rows = data.decode("utf-8-sig").count("\n") - 1
+    assert row.what == f"Ha messo in invio il report per e-mail n. {subscription.id} (CSV, righe: {rows})"
+    assert row.who == "Riga di comando"  # names left the system: the log says so
 
 
 def test_the_registration_list_of_an_event(app, client, auth, open_event, enrol, subscribe,
