@@ -144,6 +144,9 @@ KINDS = {kind.code: kind for kind in (
     ResultsKind("risultati", _l("Risultati e partecipazione"),
                 {"fasi": _l("Fasi"), "gruppi": _l("Comuni e partenariato"), "eventi": _l("Eventi"),
                  "enti": _l("Enti"), "partecipanti": _l("Partecipanti")}),
+    ResultsKind("gradimento", _l("Risultati dei questionari"),
+                {"gradimento": _l("tutte le suddivisioni"),
+                 **{table: title for table, _heading, title, _field in exports.FEEDBACK_BREAKDOWNS}}),
     RegistrationsKind("iscritti", _l("Elenco degli iscritti")),
 )}
 
