@@ -74,9 +74,10 @@ def change(subscription_id):
     return redirect(url_for(".subscriptions"))
 
 
-def simple_action(change, message):
+def simple_action(apply, message):
+    """A view that applies one service function to one of the user's subscriptions."""
     def view(subscription_id):
-        change(owned_or_404(subscription_id))
+        apply(owned_or_404(subscription_id))
         flash(message(), "success")
         return redirect(url_for(".subscriptions"))
     return view
@@ -87,6 +88,6 @@ ACTIONS = {
     "riprendi": (services.resume, lambda: _("Report ripreso: il prossimo invio è in elenco.")),
     "elimina": (services.delete, lambda: _("Report eliminato.")),
 }
-for action, (change_function, message_function) in ACTIONS.items():
-    bp.add_url_rule(f"/<int:subscription_id>/{action}", action,
-                    simple_action(change_function, message_function), methods=["POST"])
+for action, (service, message) in ACTIONS.items():
+    bp.add_url_rule(f"/<int:subscription_id>/{action}", action, simple_action(service, message),
+                    methods=["POST"])
