@@ -33,3 +33,25 @@ def test_subscribe_from_the_dashboard_and_see_it_listed(page, app, auth, enrol, 
     row.get_by_role("button", name="Sospendi").click()
     assert "sospeso" in page.get_by_role("row", name="Risultati e partecipazione: Eventi").inner_text()
     axe.assert_no_serious(page)
+
+
+def test_a_refused_subscription_and_the_registration_list_form_are_accessible(page, app, auth,
+                                                                              open_event, axe):
+    event = open_event(title="Laboratorio di Genova")
+    log_in_browser(page, auth.user("organiser"))
+    page.goto(f"/gestione/eventi/{event.id}/iscritti")
+    page.get_by_text("Ricevi per e-mail").click()
+    axe.assert_no_serious(page)
+    # a value no option offers (a tampered form): the answer names the field
+    page.evaluate("""() => { const option = document.createElement('option');
+        option.value = 'daily'; option.textContent = 'ogni giorno';
+        const select = document.querySelector('.report-subscribe select[name=frequenza]');
+        select.append(option); select.value = 'daily'; }""")
+    page.get_by_role("button", name="Ricevi il report").click()
+    assert page.get_by_text("Scegli ogni settimana oppure ogni mese.").is_visible()
+    assert page.get_by_label("Frequenza").get_attribute("aria-invalid") == "true"
+    axe.assert_no_serious(page)
+    page.get_by_label("Frequenza").select_option("weekly")
+    page.get_by_role("button", name="Ricevi il report").click()
+    row = page.get_by_role("row", name="Elenco degli iscritti")
+    assert "Laboratorio di Genova" in row.inner_text()
