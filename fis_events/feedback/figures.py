@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from flask_babel import format_date, gettext as _
 from sqlalchemy import case, func, literal
 
-from ..events.models import Event
+from ..events.models import Event, EventKind
 from ..extensions import db
 from ..i18n import to_rome
 from ..participation.models import Attendance
@@ -96,14 +96,15 @@ def event_figures(event):
             .where(FeedbackAnswer.number.isnot(None))
             .group_by(FeedbackAnswer.question_id, FeedbackAnswer.number)):
         numbers[question_id][number] = count
-    chosen, texts = defaultdict(lambda: defaultdict(int)), defaultdict(list)
+    # multiple choices are JSON lists, counted here; texts are read to be shown anyway
+    chosen, choosers, texts = defaultdict(lambda: defaultdict(int)), defaultdict(int), defaultdict(list)
     for question_id, choices, text in db.session.execute(
             of_questionnaire.add_columns(FeedbackAnswer.question_id, FeedbackAnswer.choices,
                                          FeedbackAnswer.text)
             .where(db.or_(FeedbackAnswer.choices.isnot(None), FeedbackAnswer.text.isnot(None)))):
         for index in choices or ():
             chosen[question_id][index] += 1
-        chosen[question_id]["answered"] += bool(choices)
+        choosers[question_id] += bool(choices)
         if text and text.strip():
             texts[question_id].append(text.strip())
     for question in questionnaire.questions:
@@ -121,7 +122,7 @@ def event_figures(event):
         elif question.kind is QuestionKind.MULTIPLE_CHOICE:
             figures.counts = [(label, chosen[question.id][index])
                               for index, label in enumerate(question.choice_labels())]
-            figures.answered = chosen[question.id]["answered"]
+            figures.answered = choosers[question.id]
         else:
             figures.texts = sorted(texts.get(question.id, ()), key=str.casefold)
             figures.answered = len(figures.texts)
@@ -200,7 +201,7 @@ def overview(event_conditions, organisation_kind=None):
     """The figures of the events matching `event_conditions` (SQL conditions on Event, e.g.
     results.Scope.event_conditions()), in total and by phase, programme, event kind, kind of
     organisation, month and event; `organisation_kind` keeps only the answers and invitations
-    of people representing that kind. Four queries."""
+    of people representing that kind. Three queries."""
     events = {row.id: row for row in db.session.execute(
         db.select(Event.id, Event.title, Event.kind, Event.starts_at, Event.phase_id,
                   Event.programme_id, Phase.name.label("phase_name"),
@@ -274,7 +275,7 @@ def _roll_up(events, slices):
                      (event.programme_name or "", event.phase_position or 0)),
                 cell("programme", event.programme_id, event.programme_name or _("Senza programma"),
                      event.programme_name or ""),
-                cell("event_kind", event.kind, event.kind.label, list(type(event.kind)).index(event.kind)),
+                cell("event_kind", event.kind, event.kind.label, list(EventKind).index(event.kind)),
                 cell("organisation_kind", kind, kind.label, list(OrganisationKind).index(kind)),
                 cell("month", month, format_date(day, "LLLL y"), month),
                 cell("event", event_id, event.title, (-event.starts_at.timestamp(), -event_id))):
