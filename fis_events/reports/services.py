@@ -258,7 +258,7 @@ def build(subscription, now):
                                                  subscription.file_format.value, report.title,
                                                  report.sheet)
         what, scope = kind.describe(subscription)
-        context = dict(subscription=subscription, what=what, scope=scope, title=report.title,
+        context = dict(subscription=subscription, what=what, scope=scope,
                        period=period_words(subscription.frequency, due), now=now,
                        count=len(report.rows), filename=report.filename,
                        manage_url=url_for("reports.subscriptions", _external=True))
