@@ -79,6 +79,7 @@ def register_blueprints(app):
     from .registration.manage import bp as registration_manage_bp
     from .privacy.views import bp as privacy_bp
     from .registration.views import bp as registration_bp
+    from .reports.views import bp as reports_bp
     from .results.api import bp as results_api_bp
     from .results.views import bp as results_bp
     from .results.views import public_bp as results_public_bp
@@ -90,7 +91,7 @@ def register_blueprints(app):
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
                audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp,
-               feedback_results_bp, feedback_bp, feedback_manage_bp):
+               feedback_results_bp, feedback_bp, feedback_manage_bp, reports_bp):
         app.register_blueprint(bp)
 
 
@@ -144,6 +145,7 @@ def register_commands(app):
     from .participation.cli import attendance_cli
     from .registration.cli import reminders_cli
     from .privacy.cli import people_cli
+    from .reports.cli import reports_cli
     from .results.cli import results_cli
 
     app.cli.add_command(users_cli)
@@ -151,6 +153,7 @@ def register_commands(app):
     app.cli.add_command(people_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(results_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(attendance_cli)
     app.cli.add_command(agenda_cli)
     app.cli.add_command(materials_cli)

@@ -178,6 +178,20 @@ ACTIONS = {
     "account.disabled": (_l("Account disabilitato"), _l("Ha disabilitato l'account di %(user)s")),
     "audit.exported": (_l("Registro delle attività esportato"),
                        _l("Ha esportato il registro delle attività (righe: %(count)s)")),
+    "report.subscribed": (_l("Report per e-mail richiesto"),
+                          _l("Ha chiesto di ricevere per e-mail il report n. %(target_id)s "
+                             "(%(format)s)")),
+    "report.changed": (_l("Report per e-mail modificato"),
+                       _l("Ha modificato il report per e-mail n. %(target_id)s (%(format)s)")),
+    "report.paused": (_l("Report per e-mail sospeso"),
+                      _l("Ha sospeso il report per e-mail n. %(target_id)s")),
+    "report.resumed": (_l("Report per e-mail ripreso"),
+                       _l("Ha ripreso il report per e-mail n. %(target_id)s")),
+    "report.deleted": (_l("Report per e-mail eliminato"),
+                       _l("Ha eliminato il report per e-mail n. %(target_id)s")),
+    "report.sent": (_l("Report inviato per e-mail"),
+                    _l("Ha messo in invio il report per e-mail n. %(target_id)s (%(format)s, "
+                       "righe: %(count)s)")),
 }
 
 

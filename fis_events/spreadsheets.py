@@ -95,12 +95,16 @@ def as_xlsx(header, rows, title, sheet_name):
     return buffer.getvalue()
 
 
+def render(header, rows, fmt, title="", sheet_name=""):
+    """(bytes, Content-Type) of the table as CSV or XLSX: for a download or an e-mail."""
+    if fmt == "csv":
+        return as_csv(header, rows), CSV_TYPE
+    return as_xlsx(header, rows, title, sheet_name or title), XLSX_TYPE
+
+
 def download(header, rows, fmt, filename, title="", sheet_name=""):
     """The table as a CSV or XLSX attachment, with one charset in its Content-Type."""
-    if fmt == "csv":
-        body, content_type = as_csv(header, rows), CSV_TYPE
-    else:
-        body, content_type = as_xlsx(header, rows, title, sheet_name or title), XLSX_TYPE
+    body, content_type = render(header, rows, fmt, title, sheet_name)
     return Response(body, headers={"Content-Type": content_type,
                                    "Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -14,6 +14,7 @@ from fis_events.materials import services as materials
 from fis_events.extensions import db
 from fis_events.i18n import ROME
 from fis_events.programme.models import Organisation, OrganisationKind
+from fis_events.reports import services as reports
 
 SAMPLES = Path(__file__).parent.parent / "participation" / "samples"
 #: POST routes that change nothing recorded
@@ -381,6 +382,40 @@ def _(s):
 def _(s):
     return api(s, "walk-in", {"first_name": "Fabio", "last_name": "Conti", "mode": "remote",
                               "email": "fabio.conti@example.org"})
+
+
+def subscribed(s):
+    """A report subscription of the admin, for the routes that change one."""
+    s.subscription = reports.subscribe(s.admin, {"report": "iscritti", "evento": str(s.event.id),
+                                                 "frequenza": "weekly"}, "it")
+    db.session.commit()
+
+
+@scenario("reports.subscribe", "report.subscribed")
+def _(s):
+    return post(s, "/gestione/report/nuovo", report="risultati", tabella="eventi", programma="FIS",
+                frequenza="monthly", formato="csv")
+
+
+@scenario("reports.change", "report.changed", setup=subscribed)
+def _(s):
+    return post(s, f"/gestione/report/{s.subscription.id}/modifica", frequenza="monthly",
+                formato="xlsx")
+
+
+@scenario("reports.sospendi", "report.paused", setup=subscribed)
+def _(s):
+    return post(s, f"/gestione/report/{s.subscription.id}/sospendi")
+
+
+@scenario("reports.riprendi", "report.resumed", setup=subscribed)
+def _(s):
+    return post(s, f"/gestione/report/{s.subscription.id}/riprendi")
+
+
+@scenario("reports.elimina", "report.deleted", setup=subscribed)
+def _(s):
+    return post(s, f"/gestione/report/{s.subscription.id}/elimina")
 
 
 def test_every_post_route_has_a_scenario(app):

@@ -49,6 +49,7 @@ from fis_events.programme.models import Organisation, OrganisationKind, Programm
 from fis_events.programme.services import record_stage
 from fis_events.registration import services as registrations
 from fis_events.registration.models import AttendanceMode, Person, Registration
+from fis_events.reports import services as reports
 
 ROLES = ("anonymous", "link_holder", "staff_a", "staff_b", "organiser", "admin", "device_a")
 STAFF_EMAILS = {"staff_a": "porta-a@example.org", "staff_b": "porta-b@example.org",
@@ -277,6 +278,14 @@ ROUTES = {
         ORGANISERS, lambda w, s, r: {"registration_id": w.fresh_registration(s)[0]}),
     ("registration_manage.person_details", "POST"): Route(
         ORGANISERS, lambda w, s, r: {"registration_id": w.fresh_registration(s)[0]}),
+    ("reports.subscriptions", "GET"): Route(ORGANISERS),
+    ("reports.subscribe", "POST"): Route(ORGANISERS, form={
+        "report": "risultati", "tabella": "eventi", "frequenza": "weekly"}),
+    ("reports.change", "POST"): Route(ORGANISERS, lambda w, s, r: {"subscription_id": w.fresh_subscription()},
+                                      form={"frequenza": "monthly", "formato": "csv"}),
+    ("reports.sospendi", "POST"): Route(ORGANISERS, lambda w, s, r: {"subscription_id": w.fresh_subscription()}),
+    ("reports.riprendi", "POST"): Route(ORGANISERS, lambda w, s, r: {"subscription_id": w.fresh_subscription()}),
+    ("reports.elimina", "POST"): Route(ORGANISERS, lambda w, s, r: {"subscription_id": w.fresh_subscription()}),
     ("results.dashboard", "GET"): Route(ORGANISERS),
     ("results.events", "GET"): Route(ORGANISERS),
     ("results.export", "GET"): Route(ORGANISERS, lambda w, s, r: {"table": "eventi", "fmt": "csv"}),
@@ -482,6 +491,15 @@ class World:
         with self.app.test_request_context():
             code = checkin.create_pairing(db.session.get(Event, scene.event_id))
             return checkin.pair_device(code, "Da revocare")[0].id
+
+    def fresh_subscription(self):
+        """A report subscription of the organiser (an admin may change it too)."""
+        with self.app.test_request_context():
+            organiser = db.session.get(User, self.user_ids["organiser"])
+            subscription = reports.subscribe(organiser, {"report": "risultati", "tabella": "fasi",
+                                                         "frequenza": "weekly"}, "it")
+            db.session.commit()
+            return subscription.id
 
     def fresh_person(self):
         with self.app.test_request_context():

@@ -12,7 +12,8 @@ from fis_events.security import CONTENT_SECURITY_POLICY, HSTS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 #: e-mails: their clients ignore stylesheets and no browser policy applies to them
-EMAIL_TEMPLATES = ("registration/emails/", "checkin/emails/", "feedback/emails/", "notify/")
+EMAIL_TEMPLATES = ("registration/emails/", "checkin/emails/", "feedback/emails/", "notify/",
+                   "reports/email/")
 
 
 def assert_secured(response):
