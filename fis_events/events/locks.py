@@ -1,8 +1,9 @@
 """The event's lock: what every change that takes or frees a seat holds while it decides."""
+import functools
 import logging
 import time
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import bindparam, event, inspect, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -36,16 +37,21 @@ def lock_event(event_id, keep=()):
         return session.get(Event, event_id)
     known = session.identity_map.get(session.identity_key(Event, event_id))
     with session.no_autoflush:  # the row read back replaces what was read before, unless changed
-        event = session.scalar(
-            update(Event).where(Event.id == event_id).values(id=Event.id).returning(Event),
-            execution_options={"synchronize_session": False,
-                               "populate_existing": known not in session.dirty})
+        event = session.scalar(_lock(), {"event_id": event_id}, execution_options={
+            "synchronize_session": False, "populate_existing": known not in session.dirty})
     held.add(event_id)
     session.info.setdefault(_TAKEN_AT, time.perf_counter())
     for row in list(session.identity_map.values()):
         if not (row is event or row in session.dirty or row in keep or created_here(row, session)):
             session.expire(row, _attributes(row))
     return event
+
+
+@functools.cache
+def _lock():
+    """Built once: it runs at the start of every change of seats."""
+    return (update(Event).where(Event.id == bindparam("event_id")).values(id=Event.id)
+            .returning(Event))
 
 
 def _attributes(row):

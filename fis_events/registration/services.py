@@ -1,10 +1,12 @@
 """Registration rules: one function per change, each inside the caller's unit of work.
 
-Capacity is never exceeded: every change that can take or free a seat first writes to the
-event's row (`lock_event`, a no-op UPDATE), which holds the row lock on PostgreSQL and the
-database's write lock on SQLite until the boundary commits, then counts, then decides. The
-e-mail it causes is queued in the same transaction, and composed later by the sender.
+Capacity is never exceeded: every change that can take or free a seat writes to the event's
+row before it counts (`lock_event`, a no-op UPDATE), which holds the row lock on PostgreSQL and
+the database's write lock on SQLite until the boundary commits, then counts, then decides
+(a registration writes its new person just before: a row of its own). The e-mail it causes is
+queued in the same transaction, and composed later by the sender.
 """
+import functools
 import hmac
 import re
 import secrets
@@ -12,7 +14,7 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -135,16 +137,23 @@ def _seat(registration):
     the event's lock the newcomer is the last in line, behind everyone put there before it."""
     event, mode = registration.event, registration.mode
     with db.session.no_autoflush:  # count the others, not this half-made registration
-        taken, waiting = db.session.execute(
-            db.select(func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
-                      func.count().filter(Registration.status == RegistrationStatus.WAITING))
-            .where(Registration.event_id == event.id, Registration.mode == mode)).one()
+        taken, waiting = db.session.execute(_seats_and_line(), {"event_id": event.id,
+                                                                "mode": mode}).one()
     limit = capacity(event, mode)
     if limit is None or taken < limit:
         registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
         return None
     registration.status, registration.waiting_since = RegistrationStatus.WAITING, utcnow()
     return waiting + 1
+
+
+@functools.cache
+def _seats_and_line():
+    """Confirmed and waiting in one mode of one event; built once (it runs under the lock)."""
+    return (db.select(func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+                      func.count().filter(Registration.status == RegistrationStatus.WAITING))
+            .where(Registration.event_id == bindparam("event_id"),
+                   Registration.mode == bindparam("mode", type_=Registration.mode.type)))
 
 
 def find_or_create_person(first_name, last_name, email=None, organisation=None, role=None,
