@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .errors import DomainError
 from .extensions import db
-from .unit_of_work import wrote
+from .unit_of_work import created, wrote
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -28,6 +28,20 @@ def _insert_returning_id(table, unique_columns, dialect_name):
     """Built once: the values travel as parameters (hot paths such as the door scan use it)."""
     return (_INSERTS[dialect_name](table).on_conflict_do_nothing(index_elements=list(unique_columns))
             .returning(table.c.id))
+
+
+def insert_row_unless_exists(model, values, unique_columns):
+    """The same, returning the new row as an ORM object (every column read back by RETURNING,
+    so using it asks the database nothing), or None when a row with the same unique columns
+    exists: a concurrent twin waits for this transaction and then finds the row, without a
+    savepoint. Only the table's own defaults apply: the model's before_insert hooks do not run
+    (pass what they would set). The row counts as this transaction's own (`created_here`)."""
+    statement = (_INSERTS[db.session.get_bind().dialect.name](model).values(values)
+                 .on_conflict_do_nothing(index_elements=list(unique_columns)).returning(model))
+    row = db.session.scalar(statement)
+    if row is not None:
+        created(row)
+    return row
 
 
 def insert_all_unless_exist(model, rows, unique_columns):

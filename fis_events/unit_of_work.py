@@ -6,9 +6,10 @@ piece of work owns its transaction and ends it here, once:
 - a **request**: committed when it wrote something and the answer is a success or a redirect
   (status < 400), rolled back when it is a refusal or an error (4xx, 5xx), whatever raised or
   caught what. A view that answers a refusal with a redirect (a flashed message) says so with
-  `discard_changes()`. A request that wrote nothing is left to the request's end, where the
-  session is closed (a rollback): a database going away at that moment cannot turn a finished
-  answer into an error;
+  `discard_changes()`; one whose change is complete before it renders its answer may commit
+  it then with `commit_now()` (the registration form: no lock held while the page renders). A
+  request that wrote nothing is left to the request's end, where the session is closed (a
+  rollback): a database going away at that moment cannot turn a finished answer into an error;
 - a **CLI command** of a `CommandGroup`: committed when the command returns, rolled back when
   it raises (a ClickException included);
 - a **background job** (the outbox sender): `with unit_of_work():` around each step that must
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from .extensions import db
 
 _WROTE = "fis_wrote"
+_CREATED = "fis_created_rows"
 
 
 @contextmanager
@@ -51,6 +53,23 @@ def _flushed(session, _context):
     wrote(session)
 
 
+def created(row, session=None):
+    """Note that the current transaction inserted this row (for rows inserted past the unit of
+    work's flush, e.g. by `sql.insert_row_unless_exists`)."""
+    (session or db.session).info.setdefault(_CREATED, set()).add(row)
+
+
+def created_here(row, session=None):
+    """Whether the current transaction inserted this row: nobody else can have changed it (or
+    even seen it) since, so it need not be read again after waiting for a lock."""
+    return row in (session or db.session).info.get(_CREATED, ())
+
+
+@event.listens_for(Session, "pending_to_persistent")
+def _inserted(session, row):
+    created(row, session)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state):
     if state.is_insert or state.is_update or state.is_delete:
@@ -61,6 +80,7 @@ def _executed(state):
 def _ended(session, transaction):
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+        session.info.pop(_CREATED, None)
 
 
 def has_changes(session=None):
@@ -74,9 +94,20 @@ def discard_changes():
     g.discard_changes = True
 
 
+def commit_now():
+    """A view whose change is complete (a seat decided under the event's lock) ends its unit of
+    work here, before building its answer, so that rendering a page holds neither the
+    transaction nor its locks. Attributes read afterwards are read again, outside the lock.
+    The request stays one unit of work: a write after this fails it."""
+    db.session.commit()
+    g.fis_committed = True
+
+
 def end_request(response):
     """after_request: the request's one commit, or its one rollback."""
     refused = response.status_code >= 400 or g.pop("discard_changes", False)
+    if g.pop("fis_committed", False) and has_changes():
+        raise RuntimeError("the request wrote after commit_now() ended its unit of work")
     if not has_changes():
         return response  # nothing to keep: the end of the request closes the session
     if refused:

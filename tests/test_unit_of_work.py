@@ -30,8 +30,10 @@ def test_only_the_boundary_commits_or_rolls_back():
     assert found == {}
 
 
-def test_the_event_lock_is_the_first_write_of_a_registration(app_ctx, open_event):
-    """Lock first: a new organisation typed in the form is written after the event's lock."""
+def test_a_registration_holds_no_other_lock_while_it_waits_for_the_event_lock(app_ctx, open_event):
+    """Before the event's lock a registration writes only its own new rows (the person and a new
+    organisation typed in the form), each an INSERT … ON CONFLICT DO NOTHING, which only a twin
+    creating the same row can wait for; the rest of its writes come after the lock."""
     from fis_events.programme.services import find_or_create_organisation
     from fis_events.programme.models import OrganisationKind
 
@@ -40,7 +42,7 @@ def test_the_event_lock_is_the_first_write_of_a_registration(app_ctx, open_event
 
     def record(_conn, _cursor, statement, *_args):
         if statement.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writes.append(statement)
+            writes.append(" ".join(statement.split()))
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
@@ -52,8 +54,12 @@ def test_the_event_lock_is_the_first_write_of_a_registration(app_ctx, open_event
                                                                  OrganisationKind.ALTRO))
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert writes[0].startswith("UPDATE event SET id=event.id"), writes[:2]
-    assert any(w.startswith("INSERT INTO organisation") for w in writes[1:])
+    lock = next(i for i, w in enumerate(writes) if w.startswith("UPDATE event SET id=event.id"))
+    assert [w.split("(")[0] for w in writes[:lock]] == ["INSERT INTO organisation ",
+                                                        "INSERT INTO person "]
+    assert all("ON CONFLICT" in w and "DO NOTHING" in w for w in writes[:lock])
+    assert [w.split("(")[0] for w in writes[lock + 1:]] == ["INSERT INTO registration ",
+                                                            "INSERT INTO outbox_message "]
 
 
 def injected_failure(*_args, **_kwargs):

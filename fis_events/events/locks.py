@@ -1,11 +1,13 @@
 """The event's lock: what every change that takes or frees a seat holds while it decides."""
+import functools
 import logging
 import time
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import bindparam, event, inspect, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..unit_of_work import created_here
 from .models import Event
 
 _HELD = "fis_locked_events"
@@ -16,27 +18,40 @@ log = logging.getLogger(__name__)
 LONG_HOLD_MS = 250
 
 
-def lock_event(event_id):
-    """Take the event's lock for the rest of the transaction; the boundary's commit or rollback
-    gives it back. A no-op UPDATE of the event's row: the row lock on PostgreSQL, the database's
-    write lock on SQLite.
+def lock_event(event_id, keep=()):
+    """Take the event's lock for the rest of the transaction and return the event as it is now;
+    the boundary's commit or rollback gives the lock back. A no-op UPDATE of the event's row
+    that reads the row back (RETURNING): the row lock on PostgreSQL, the database's write lock
+    on SQLite, and the current capacity, in one round trip.
 
-    Call it before the transaction's first write (pending new rows are written after it, not
-    before), so no other lock is held while waiting for this one. Taking it twice in one
-    transaction (a walk-in registers, then promotes) is the same lock. Rows read before the
-    lock may have changed while waiting: they are read again when next used."""
+    Call it before the transaction writes anything that another change of the event could wait
+    for (pending new rows are written after it, not before), so no other lock is held while
+    waiting for this one. Taking it twice in one transaction (a walk-in registers, then
+    promotes) is the same lock. Rows read before the lock may have changed while waiting: they
+    are read again when next used, except those this transaction inserted itself (nobody else
+    can have changed them) and those in `keep` (read for what the lock does not guard: the
+    person registering)."""
     session = db.session
     held = session.info.setdefault(_HELD, set())
     if event_id in held:
-        return
-    with session.no_autoflush:
-        session.execute(update(Event).where(Event.id == event_id).values(id=Event.id),
-                        execution_options={"synchronize_session": False})
+        return session.get(Event, event_id)
+    known = session.identity_map.get(session.identity_key(Event, event_id))
+    with session.no_autoflush:  # the row read back replaces what was read before, unless changed
+        event = session.scalar(_lock(), {"event_id": event_id}, execution_options={
+            "synchronize_session": False, "populate_existing": known not in session.dirty})
     held.add(event_id)
     session.info.setdefault(_TAKEN_AT, time.perf_counter())
     for row in list(session.identity_map.values()):
-        if row not in session.dirty:
+        if not (row is event or row in session.dirty or row in keep or created_here(row, session)):
             session.expire(row, _attributes(row))
+    return event
+
+
+@functools.cache
+def _lock():
+    """Built once: it runs at the start of every change of seats."""
+    return (update(Event).where(Event.id == bindparam("event_id")).values(id=Event.id)
+            .returning(Event))
 
 
 def _attributes(row):

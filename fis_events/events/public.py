@@ -13,9 +13,9 @@ bp = Blueprint("public", __name__)
 PER_PAGE = 20
 
 
-def get_public_event(event_id):
+def get_public_event(event_id, with_agenda=True):
     """A published or cancelled event; drafts are not public (organisers use the preview)."""
-    event = get_event(event_id, public=True)
+    event = get_event(event_id, public=True, with_agenda=with_agenda)
     if event is None:
         abort(404)
     return event

@@ -356,9 +356,11 @@ def _refresh_after_merge(survivor):
         Event.beneficiaries.any(id=survivor.id), Event.agenda_items.any(speaking)))).all())
 
 
-def get_event(event_id, public=False):
-    """An event with its whole agenda; None if missing, or not public when `public` is asked."""
-    event = db.session.scalar(db.select(Event).where(Event.id == event_id).options(*agenda_loading()))
+def get_event(event_id, public=False, with_agenda=True):
+    """An event with its whole agenda (or only its own row: a page that shows no agenda need
+    not read one); None if missing, or not public when `public` is asked."""
+    query = db.select(Event).where(Event.id == event_id)
+    event = db.session.scalar(query.options(*agenda_loading()) if with_agenda else query)
     if event is not None and public and not event.is_public:
         return None
     return event

@@ -162,6 +162,12 @@ class OrganisationAlias(db.Model):
 @event.listens_for(Organisation, "before_insert")
 @event.listens_for(Organisation, "before_update")
 def _organisation_search_name(mapper, connection, organisation):
-    # cut to the column: NFKD makes some characters longer ("½" is three)
-    organisation.search_name = search_key(organisation.name)[:Organisation.search_name.type.length]
-    organisation.match_key = organisation_key(organisation.name)[:Organisation.match_key.type.length]
+    for name, value in organisation_keys(organisation.name).items():
+        setattr(organisation, name, value)
+
+
+def organisation_keys(name):
+    """The search_name and match_key of an organisation of this name, cut to their columns:
+    NFKD makes some characters longer ("½" is three)."""
+    return {"search_name": search_key(name)[:Organisation.search_name.type.length],
+            "match_key": organisation_key(name)[:Organisation.match_key.type.length]}

@@ -11,16 +11,15 @@ from datetime import datetime
 from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, case, exists, func
-from sqlalchemy.exc import IntegrityError
 
 from .. import audit_record as audit
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import ROME, long_date
 from ..search import organisation_key, search_key
-from ..sql import refused_on_conflict
+from ..sql import insert_row_unless_exists, refused_on_conflict
 from .models import (Organisation, OrganisationAlias, OrganisationKind, OrganisationStage,
-                     ProgrammeStage)
+                     ProgrammeStage, organisation_keys)
 
 ISTAT_CODE = re.compile(r"\d{6}")
 
@@ -223,20 +222,18 @@ def find_or_create_organisation(name, kind=None, declared_kind=None):
     """The organisation a typed name means (match_organisation), created if none: of `kind`
     when the caller knows it (the demo data, an organiser's form), otherwise "da classificare", keeping the kind the
     person said (`declared_kind`) for the organiser who classifies it. Safe when two requests
-    create the same name at once."""
+    create the same name at once: the name is unique, and the second one's INSERT does nothing
+    (after waiting for the first one's transaction) and it reads the first one's row."""
     name = " ".join((name or "").split())
     if not name:
         return None
     organisation = match_organisation(name)
     if organisation is None:
-        query = db.select(Organisation).filter_by(name=name)
-        try:
-            with db.session.begin_nested():
-                organisation = Organisation(name=name, kind=kind or OrganisationKind.UNCLASSIFIED,
-                                            declared_kind=None if kind else declared_kind)
-                db.session.add(organisation)
-        except IntegrityError:
-            organisation = db.session.scalar(query)
+        organisation = insert_row_unless_exists(Organisation, dict(
+            name=name, kind=kind or OrganisationKind.UNCLASSIFIED,
+            declared_kind=None if kind else declared_kind, **organisation_keys(name)), ["name"])
+    if organisation is None:  # the same name, created a moment ago by another request
+        organisation = db.session.scalar(db.select(Organisation).filter_by(name=name))
     return organisation
 
 

@@ -80,13 +80,12 @@ def add(event_id):
     form = OrganiserRegistrationForm()
     form.set_choices(services.offered_modes(event))
     if form.validate_on_submit():
-        known = services.known_address(form.email.data)
         try:
-            _registration, outcome = register_from_form(event, form, source="organiser")
+            registration, outcome = register_from_form(event, form, source="organiser")
             flash({"confirmed": _("Partecipante iscritto."),
                    "waiting": _("Posti esauriti: il partecipante è in lista d'attesa."),
                    "already_registered": _("Questa persona era già iscritta.")}[outcome], "success")
-            if known:
+            if not services.is_new_person(registration.person):
                 flash(_("La persona era già nota: i suoi dati restano quelli registrati (correggili "
                         "con «Correggi i dati»)."), "info")
             return redirect(url_for(".registrations", event_id=event.id))

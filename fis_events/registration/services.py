@@ -1,10 +1,12 @@
 """Registration rules: one function per change, each inside the caller's unit of work.
 
-Capacity is never exceeded: every change that can take or free a seat first writes to the
-event's row (`lock_event`, a no-op UPDATE), which holds the row lock on PostgreSQL and the
-database's write lock on SQLite until the boundary commits, then counts, then decides. The
-e-mail it causes is queued in the same transaction, and composed later by the sender.
+Capacity is never exceeded: every change that can take or free a seat writes to the event's
+row before it counts (`lock_event`, a no-op UPDATE), which holds the row lock on PostgreSQL and
+the database's write lock on SQLite until the boundary commits, then counts, then decides
+(a registration writes its new person just before: a row of its own). The e-mail it causes is
+queued in the same transaction, and composed later by the sender.
 """
+import functools
 import hmac
 import re
 import secrets
@@ -12,21 +14,22 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit_record as audit
 from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.locks import lock_event
 from ..events.services import capacity_raised, confirmed_seats, registration_state
-from ..events.models import Event
 from ..extensions import db
 from ..programme.models import Organisation
 from ..search import search_key
+from ..sql import insert_row_unless_exists
 from . import notices  # noqa: F401  (answers the events' participants_affected and who_is_told)
 from ..text import one_line
+from ..unit_of_work import created_here
 from .emails import queue_invitation_email, queue_registration_email
 from .models import (AttendanceMode, Invitation, Person, Registration, RegistrationStatus,
                      person_search_name)
@@ -129,27 +132,48 @@ def _check_mode(event, mode):
 
 
 def _seat(registration):
-    """Confirm if the mode has a free seat, else put at the end of the waiting list."""
+    """Confirm if the mode has a free seat, else put at the end of the waiting list; returns the
+    place in line (None when confirmed). One query counts the seats taken and the line: under
+    the event's lock the newcomer is the last in line, behind everyone put there before it."""
+    event, mode = registration.event, registration.mode
     with db.session.no_autoflush:  # count the others, not this half-made registration
-        free = has_free_seat(registration.event, registration.mode)
-    if free:
+        taken, waiting = db.session.execute(_seats_and_line(), {"event_id": event.id,
+                                                                "mode": mode}).one()
+    limit = capacity(event, mode)
+    if limit is None or taken < limit:
         registration.status, registration.waiting_since = RegistrationStatus.CONFIRMED, None
-    else:
-        registration.status, registration.waiting_since = RegistrationStatus.WAITING, utcnow()
+        return None
+    registration.status, registration.waiting_since = RegistrationStatus.WAITING, utcnow()
+    return waiting + 1
+
+
+@functools.cache
+def _seats_and_line():
+    """Confirmed and waiting in one mode of one event; built once (it runs under the lock)."""
+    return (db.select(func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+                      func.count().filter(Registration.status == RegistrationStatus.WAITING))
+            .where(Registration.event_id == bindparam("event_id"),
+                   Registration.mode == bindparam("mode", type_=Registration.mode.type)))
 
 
 def find_or_create_person(first_name, last_name, email=None, organisation=None, role=None,
                           municipality=None):
     """The person of this e-mail (normalised), or, without one, the person of the same name and
     organisation who never gave one; created with what was typed when unknown. Safe when another
-    request creates the same person at the same moment (for another event, so no lock of ours
-    orders the two).
+    request creates the same person at the same moment (two tabs, or another event: no lock of
+    ours orders the two): the e-mail is unique, the INSERT does nothing when a twin has it (after
+    waiting for the twin's transaction), and the twin's row is read instead; no savepoint.
 
     An existing person is never changed here: typing someone's address (in a form, at the door,
     in an import) proves nothing about them. Their details change only through their manage
     link or by staff (`update_person`). `organisation` may be a function that finds or creates
     one: it is called only when needed, so a known person's registration creates none.
     """
+    return _find_or_create_person(first_name, last_name, email, organisation, role, municipality)[0]
+
+
+def _find_or_create_person(first_name, last_name, email, organisation, role, municipality):
+    """(person, whether this call created them)."""
     first_name, last_name = clean_name(first_name, "first_name"), clean_name(last_name, "last_name")
     email = normalise_email(email) if (email or "").strip() else None
     if email:
@@ -161,27 +185,30 @@ def find_or_create_person(first_name, last_name, email=None, organisation=None, 
             Person.search_name == person_search_name(first_name, last_name),
             Person.organisation_id == getattr(organisation, "id", None)).order_by(Person.id).limit(1)
     person = db.session.scalar(query)
-    if person is None:
-        organisation = _resolved(organisation)
-        try:
-            with db.session.begin_nested():
-                person = Person(email=email, first_name=first_name, last_name=last_name,
-                                organisation=organisation, role=one_line(role) or None,
-                                municipality=one_line(municipality) or None)
-                db.session.add(person)
-        except IntegrityError:  # the same e-mail, created a moment ago by another request
-            person = db.session.scalar(query)
-    return person
+    if person is not None:
+        return person, False
+    organisation = _resolved(organisation)
+    values = dict(email=email, first_name=first_name, last_name=last_name,
+                  role=one_line(role) or None, municipality=one_line(municipality) or None)
+    if email is None:  # nothing unique to meet a twin on: an ordinary new row
+        person = Person(**values, organisation=organisation)
+        db.session.add(person)
+        db.session.flush()
+        return person, True
+    person = insert_row_unless_exists(Person, dict(
+        values, organisation_id=getattr(organisation, "id", None),
+        search_name=person_search_name(first_name, last_name)), ["email"])
+    if person is None:  # the same e-mail, created a moment ago by another request
+        return db.session.scalar(query), False
+    set_committed_value(person, "organisation", organisation)
+    return person, True
 
 
-def known_address(email):
-    """Whether a person already has this address (a form's answer must then hand out neither
-    their manage link nor their details: only the e-mail to that address does)."""
-    try:
-        email = normalise_email(email)
-    except DomainError:
-        return False
-    return db.session.scalar(db.select(Person.id).filter_by(email=email)) is not None
+def is_new_person(person):
+    """Whether this unit of work created the person: otherwise the address was known, and a
+    form's answer must then hand out neither their manage link nor their details (only the
+    e-mail to that address does)."""
+    return created_here(person)
 
 
 def _resolved(organisation):
@@ -229,7 +256,9 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
     or 'already_registered' (then nothing changes but the person gets their link again).
 
     `organisation` is an Organisation, None, or a function that finds or creates one: it is
-    called once the event is locked, so that a new organisation is written after the lock.
+    called only for a new person. The person (and a new organisation) are written before the
+    event's lock; under it, only the seat: the registration, counted and decided in one query,
+    and its outbox row (composed later by the sender).
     Sources 'organiser' and 'walk_in' skip the window and the invitation check (organisers and
     door staff register people directly).
     """
@@ -244,20 +273,12 @@ def register(event, *, email, first_name, last_name, mode, organisation=None, ro
         if event.invitation_only and not valid_invitation(event, invitation_token, email):
             raise DomainError(_("Questo evento è su invito: usa il collegamento ricevuto per e-mail, "
                                 "con l'indirizzo a cui è stato inviato."), field="email")
-    return _register_locked(event.id, email, first_name, last_name, mode, organisation, role,
-                            municipality, accessibility_needs, photo_consent, newsletter_consent,
-                            source)
-
-
-def _register_locked(event_id, email, first_name, last_name, mode, organisation, role,
-                     municipality, accessibility_needs, photo_consent, newsletter_consent, source):
-    lock_event(event_id)
-    event = db.session.get(Event, event_id)
-    person = find_or_create_person(first_name, last_name, email, organisation, role, municipality)
-    registration = None
-    if person.id is not None:
-        registration = db.session.scalar(
-            db.select(Registration).filter_by(event_id=event_id, person_id=person.id))
+    # the person (and a new organisation) first: their rows are nobody else's to wait for
+    person, created = _find_or_create_person(first_name, last_name, email, organisation, role,
+                                             municipality)
+    event = lock_event(event.id, keep=(person,))
+    registration = None if created else db.session.scalar(
+        db.select(Registration).filter_by(event_id=event.id, person_id=person.id))
     if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
         queue_registration_email("already_registered", registration)
         return registration, "already_registered"
@@ -271,12 +292,12 @@ def _register_locked(event_id, email, first_name, last_name, mode, organisation,
     if registration.cancelled_at is not None:
         registration.calendar_revision += 1  # back in their calendar after the CANCEL
     registration.privacy_notice_read_at, registration.cancelled_at = utcnow(), None
-    _seat(registration)
-    db.session.flush()
-    outcome = "confirmed" if registration.is_confirmed else "waiting"
-    queue_registration_email(outcome, registration, position=waiting_position(registration))
+    position = _seat(registration)
+    outcome = "confirmed" if position is None else "waiting"
+    queue_registration_email(outcome, registration, position=position)
     if source in STAFF_SOURCES:
-        audit.record(STAFF_SOURCES[source], event=event_id, target=registration, outcome=outcome)
+        audit.record(STAFF_SOURCES[source], event=event.id, target=registration, outcome=outcome)
+    db.session.flush()  # the caller may answer with the registration's id
     return registration, outcome
 
 

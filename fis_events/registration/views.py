@@ -8,7 +8,7 @@ from ..events.public import get_public_event
 from ..programme.services import find_or_create_organisation, known_organisations, match_organisation
 from ..extensions import db, limiter
 from ..programme.models import OrganisationKind
-from ..unit_of_work import discard_changes
+from ..unit_of_work import commit_now, discard_changes
 from . import services
 from .emails import ics_bytes
 from .forms import ConfirmCancelForm, PersonForm, RegistrationForm, SwitchModeForm
@@ -61,7 +61,7 @@ def register_from_form(event, form, **options):
 @bp.route("/eventi/<int:event_id>/iscrizione", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
 def register(event_id):
-    event = get_public_event(event_id)
+    event = get_public_event(event_id, with_agenda=False)  # the form shows none
     modes = services.offered_modes(event)
     form = RegistrationForm()
     form.set_choices(modes)
@@ -73,23 +73,24 @@ def register(event_id):
             form.email.data = invitation.email
     state = services.registration_state(event)
     if state == "open" and form.validate_on_submit():
-        known = services.known_address(form.email.data)
         try:
             registration, outcome = register_from_form(event, form, invitation_token=invitation_token)
         except DomainError as error:
             attach_error(form, error)
         else:
+            known, token = not services.is_new_person(registration.person), registration.manage_token
+            commit_now()  # the seat is decided: nothing below runs under the event's lock
             if outcome == "already_registered":
                 return render_template("registration/already.html", event=event,
                                        email=form.email.data)
-            if known:  # whoever typed the address gets neither the person's link nor their details
+            if known:  # whoever typed a known address gets neither the person's link nor their details
                 return render_template("registration/sent.html", event=event, outcome=outcome,
                                        email=form.email.data)
             flash(_("Iscrizione confermata: ti abbiamo inviato un'e-mail con il codice QR e "
                     "l'evento per il calendario.") if outcome == "confirmed" else
                   _("I posti sono esauriti: sei in lista d'attesa. Ti scriveremo se si libera un posto."),
                   "success" if outcome == "confirmed" else "warning")
-            return redirect(url_for(".manage", token=registration.manage_token))
+            return redirect(url_for(".manage", token=token))
     status = 422 if request.method == "POST" else 200
     organisations = known_organisations()
     return render_template("registration/register.html", event=event, form=form, state=state,

@@ -122,3 +122,36 @@ def test_raised_capacity_goes_to_the_people_waiting_while_others_register(app, l
     status = dict(db.session.execute(db.select(Registration.id, Registration.status)).all())
     assert [status[i] for i in waiting] == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITING] * 2
     assert list(status.values()).count(RegistrationStatus.CONFIRMED) == 4
+
+
+def register_as(base, event_id, email, organisation):
+    """The form, then its post, for one person typing a new organisation; the post's status."""
+    opener = browser()
+    url = f"{base}/eventi/{event_id}/iscrizione"
+    status, page, _ = fetch(opener, url)
+    assert status == 200, status
+    return fetch(opener, url, {
+        "csrf_token": token_of(page), "first_name": "Anna", "last_name": "Rossi", "email": email,
+        "organisation": organisation, "organisation_kind": "altro", "mode": "in_person",
+        "privacy_notice": "y"})[0]
+
+
+def test_parallel_tabs_make_one_person_and_one_new_organisation(app, live_server, open_event):
+    """The person and a new organisation are written before the event's lock: two tabs of one
+    person, and people of one new organisation, sent at once, still make one of each."""
+    from fis_events.programme.models import Organisation
+    from fis_events.registration.models import Person
+
+    event_id = open_event(capacity_in_person=3).id
+    emails = ["anna@example.org"] * 6 + [f"collega{n}@example.org" for n in range(6)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda e: register_as(live_server, event_id, e, "Cooperativa Nuova"),
+                                 emails))
+    # each registration made is answered with its redirect; a twin tab hears "already registered"
+    assert statuses.count(302) == 7 and statuses.count(200) == 5
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Person.id))) == 7
+    counts = dict(db.session.execute(
+        db.select(Registration.status, db.func.count()).group_by(Registration.status)).all())
+    assert counts == {RegistrationStatus.CONFIRMED: 3, RegistrationStatus.WAITING: 4}
