@@ -63,6 +63,7 @@ def register_blueprints(app):
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
     from .materials.views import bp as materials_bp
+    from .meetings.manage import bp as meetings_bp
     from .materials.views import manage_bp as materials_manage_bp
     from .badges.views import bp as badges_bp
     from .certificates.manage import bp as certificates_manage_bp
@@ -86,7 +87,8 @@ def register_blueprints(app):
                registration_manage_bp, participation_bp, participation_manage_bp, programme_manage_bp, checkin_bp,
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
-               audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp):
+               audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp,
+               meetings_bp):
         app.register_blueprint(bp)
 
 
