@@ -103,7 +103,7 @@ def save_minutes(event_id):
             attach_error(form, error)
         else:
             flash(_("Verbale salvato."), "success")
-            return back(event.id, "minutes")
+            return back(event.id, "record-minutes")
     return render_record(event, minutes_form=form)
 
 
