@@ -9,6 +9,7 @@ from .. import audit_record as audit
 from ..accounts.access import organiser_required
 from ..errors import DomainError, attach_error
 from ..events.models import Event
+from ..forms import Form
 from ..pages import get_or_404
 from ..participation.services import check_register_open
 from ..pdf import pdf_response
@@ -75,7 +76,7 @@ def render_record(event, *, minutes_form=None, decision_form=None, step_form=Non
         today=today(), lines=lines, outcomes=list(Outcome), typed=typed or {},
         counts={outcome.value: n for outcome, n in services.outcome_counts(lines).items()},
         outcomes_form=OutcomesForm(formdata=None), outcomes_closed=outcomes_closed,
-        outcome_error=outcome_error, done_form=DoneForm(formdata=None),
+        outcome_error=outcome_error,
         organisations=known_organisations(),
     ), 422 if refused else 200
 
@@ -144,7 +145,7 @@ def edit_decision(decision_id):
 def delete_decision(decision_id):
     decision = get_or_404(MeetingDecision, decision_id)
     event_id = decision.record.event_id
-    if DoneForm().validate_on_submit():
+    if Form().validate_on_submit():
         services.remove_decision(decision, user=user())
         flash(_("Decisione eliminata."), "success")
     return back(event_id, "decisions")
@@ -194,7 +195,7 @@ def edit_step(step_id):
 def delete_step(step_id):
     step = get_or_404(NextStep, step_id)
     event_id = step.record.event_id
-    if DoneForm().validate_on_submit():
+    if Form().validate_on_submit():
         services.remove_next_step(step, user=user())
         flash(_("Prossimo passo eliminato."), "success")
     return back(event_id, "next-steps")

@@ -32,7 +32,8 @@ class MeetingRecord(db.Model):
     event_id = db.Column(db.ForeignKey("event.id", ondelete="CASCADE"), nullable=False, unique=True)
     #: free text, paragraphs kept
     minutes = db.Column(db.Text, nullable=False, default="", server_default="")
-    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    #: the last change to the record: its minutes, a decision or a next step
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_by_id = db.Column(db.ForeignKey("user.id"))
 
     event = db.relationship("Event")

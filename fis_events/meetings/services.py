@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from .. import audit_record as audit
+from ..db_types import utcnow
 from ..errors import DomainError
 from ..events.models import Event, EventKind
 from ..extensions import db
@@ -56,8 +57,12 @@ def _record(event, user):
     if not has_record(event):
         raise DomainError(_("Il verbale si scrive solo per gli incontri di supporto."))
     insert_unless_exists(MeetingRecord, dict(event_id=event.id, minutes=""), ("event_id",))
-    record = db.session.scalar(db.select(MeetingRecord).filter_by(event_id=event.id))
-    record.updated_by_id = getattr(user, "id", None)
+    return _touched(db.session.scalar(db.select(MeetingRecord).filter_by(event_id=event.id)), user)
+
+
+def _touched(record, user):
+    """The record as last changed now, by `user`."""
+    record.updated_at, record.updated_by_id = utcnow(), getattr(user, "id", None)
     return record
 
 
@@ -97,12 +102,14 @@ def add_decision(event, text, user=None):
 
 def update_decision(decision, text, user=None):
     decision.text = _decision_text(text)
+    _touched(decision.record, user)
     audit.record("meeting.decision_updated", event=decision.record.event_id, user=user)
     return decision
 
 
 def remove_decision(decision, user=None):
     audit.record("meeting.decision_removed", event=decision.record.event_id, user=user)
+    _touched(decision.record, user)
     decision.record.decisions.remove(decision)
     db.session.delete(decision)
 
@@ -141,6 +148,7 @@ def update_next_step(step, *, text, organisation, due_on, user=None):
     values = _step_values(event, text, organisation, due_on)
     for name, value in values.items():
         setattr(step, name, value)
+    _touched(step.record, user)
     audit.record("meeting.step_updated", event=event, target=step.organisation, user=user,
                  due_on=due_on)
     return step
@@ -149,6 +157,7 @@ def update_next_step(step, *, text, organisation, due_on, user=None):
 def remove_next_step(step, user=None):
     audit.record("meeting.step_removed", event=step.record.event_id, target=step.organisation,
                  user=user)
+    _touched(step.record, user)
     step.record.next_steps.remove(step)
     db.session.delete(step)
 
@@ -156,6 +165,7 @@ def remove_next_step(step, user=None):
 def set_done(step, done, user=None, on=None):
     """Mark a next step done (today, Rome, unless told) or open again."""
     step.done_on = (on or today()) if done else None
+    _touched(step.record, user)
     audit.record("meeting.step_done" if done else "meeting.step_reopened",
                  event=step.record.event_id, target=step.organisation, user=user)
     return step
