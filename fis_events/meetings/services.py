@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit_record as audit
 from ..db_types import utcnow
@@ -243,21 +244,29 @@ def meeting_lines(event):
     invited address that is a known person is that person's line), everyone present without
     either, and the absences kept for erased invitees. By surname, then the addresses of
     invitees not yet known. A fixed number of queries."""
-    registrations = db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id,
-                                      Registration.status != RegistrationStatus.CANCELLED)
-        .options(selectinload(Registration.person).selectinload(Person.organisation))).all()
-    invitations = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id)
-                                     .options(selectinload(Invitation.organisation))).all()
-    invited = {person.email: person for person in db.session.scalars(
-        db.select(Person).where(Person.email.in_([i.email for i in invitations]))
-        .options(selectinload(Person.organisation)))} if invitations else {}
+    registrations = db.session.scalars(db.select(Registration).where(
+        Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)).all()
+    invitations = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id)).all()
     attendances = db.session.scalars(db.select(Attendance).where(Attendance.event_id == event.id)
-                                     .options(selectinload(Attendance.person)
-                                              .selectinload(Person.organisation))).all()
-    absences = db.session.scalars(db.select(MeetingAbsence).where(MeetingAbsence.event_id == event.id)
-                                  .options(selectinload(MeetingAbsence.person)
-                                           .selectinload(Person.organisation))).all()
+                                     .options(selectinload(Attendance.evidence))).all()
+    absences = db.session.scalars(db.select(MeetingAbsence)
+                                  .where(MeetingAbsence.event_id == event.id)).all()
+    # the people and organisations they name, each in one query whatever the rows already in
+    # the session, and set on the rows, so the page reads no more
+    person_ids = {row.person_id for row in (*registrations, *attendances, *absences) if row.person_id}
+    emails = [invitation.email for invitation in invitations]
+    people = db.session.scalars(db.select(Person).where(
+        Person.id.in_(person_ids) | Person.email.in_(emails))).all() if person_ids or emails else []
+    organisation_ids = {row.organisation_id for row in (*people, *invitations) if row.organisation_id}
+    organisations = {o.id: o for o in db.session.scalars(db.select(Organisation).where(
+        Organisation.id.in_(organisation_ids)))} if organisation_ids else {}
+    for row in (*people, *invitations):
+        set_committed_value(row, "organisation", organisations.get(row.organisation_id))
+    people = {person.id: person for person in people}
+    for row in (*registrations, *attendances, *absences):
+        if row.person_id is not None:
+            set_committed_value(row, "person", people[row.person_id])
+    invited = {person.email: person for person in people.values() if person.email}
     by_person, by_invitation = {}, {}
 
     def line_of(person):
@@ -266,7 +275,7 @@ def meeting_lines(event):
         return by_person[person.id]
 
     for registration in registrations:
-        line_of(registration.person).registration = registration
+        line_of(people[registration.person_id]).registration = registration
     for invitation in invitations:
         person = invited.get(invitation.email)
         if person is not None:
@@ -274,15 +283,15 @@ def meeting_lines(event):
         else:
             by_invitation[invitation.id] = Line(f"i{invitation.id}", invitation=invitation)
     for attendance in attendances:
-        line_of(attendance.person).attendance = attendance
+        line_of(people[attendance.person_id]).attendance = attendance
     for absence in absences:
-        if absence.person is not None:
-            line_of(absence.person).absence = absence
+        if absence.person_id is not None:
+            line_of(people[absence.person_id]).absence = absence
         elif absence.invitation_id in by_invitation:
             by_invitation[absence.invitation_id].absence = absence
-    people = sorted(by_person.values(), key=lambda line: (
+    known = sorted(by_person.values(), key=lambda line: (
         line.person.last_name.casefold(), line.person.first_name.casefold(), line.person.id))
-    return people + sorted(by_invitation.values(), key=lambda line: line.invitation.email)
+    return known + sorted(by_invitation.values(), key=lambda line: line.invitation.email)
 
 
 def outcome_counts(lines):

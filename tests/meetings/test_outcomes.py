@@ -192,3 +192,17 @@ def test_an_erased_invitee_who_was_absent_keeps_the_absent_count(meeting):
     db.session.commit()
     assert services.outcome_counts(lines_of(meeting)) == before
     assert "Partecipante anonimizzato" in [line.name for line in lines_of(meeting)]
+
+
+def test_the_record_page_queries_do_not_grow_with_the_people(meeting, enrol, count_queries):
+    def queries():
+        with count_queries() as counter:
+            assert meeting.client.get(meeting.url).status_code == 200
+        return counter.count
+
+    save(meeting, **{key(meeting.anna.person): "present", key(meeting.bruno.person): ("excused", "")})
+    few = queries()
+    for n in range(5):
+        registration = enrol(meeting.event, "Persona", f"Nuova {n}", organisation=f"Ente {n}")
+        save(meeting, **{key(registration.person): "present" if n % 2 else ("excused", "Ferie")})
+    assert queries() == few

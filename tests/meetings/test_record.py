@@ -60,7 +60,7 @@ def test_decisions_are_added_edited_and_removed(meeting, rows):
     url = f"{meeting.url}/decisioni"
     assert meeting.post(url, **{"decision-text": "Avviare la co-progettazione"}).status_code == 302
     assert meeting.post(url, **{"decision-text": "Coinvolgere il terzo settore"}).status_code == 302
-    first, second = rows(MeetingDecision)
+    first, second = sorted(rows(MeetingDecision), key=lambda d: d.position)
     assert (first.position, second.position) == (1, 2)
     assert meeting.post(f"/gestione/verbale/decisioni/{first.id}",
                         **{f"decision-{first.id}-text": "Avviare subito la co-progettazione"}).status_code == 302
@@ -68,8 +68,8 @@ def test_decisions_are_added_edited_and_removed(meeting, rows):
     assert refused.status_code == 422 and "Scrivi la decisione." in refused.get_data(as_text=True)
     too_long = meeting.post(url, **{"decision-text": "d" * 1001})
     assert too_long.status_code == 422 and 'value="' + "d" * 1001 + '"' in too_long.get_data(as_text=True)
-    assert [d.text for d in rows(MeetingDecision)] == ["Avviare subito la co-progettazione",
-                                                       "Coinvolgere il terzo settore"]
+    assert sorted(d.text for d in rows(MeetingDecision)) == ["Avviare subito la co-progettazione",
+                                                             "Coinvolgere il terzo settore"]
     second_id = second.id
     assert meeting.post(f"/gestione/verbale/decisioni/{second_id}/elimina").status_code == 302
     assert [d.text for d in rows(MeetingDecision)] == ["Avviare subito la co-progettazione"]
@@ -158,3 +158,9 @@ def test_forms_need_their_csrf_token(meeting, rows):
     response = meeting.client.post(meeting.url, data={"minutes": "Senza token"})
     assert response.status_code in (400, 422)
     assert rows(MeetingRecord) == []
+
+
+def test_the_record_page_in_english(meeting):
+    page = meeting.client.get(f"{meeting.url}?lang=en").get_data(as_text=True)
+    assert "Minutes of the meeting" in page and "Who was there" in page
+    assert "Present: 0 · Excused: 0 · Absent: 4" in page
