@@ -62,6 +62,7 @@ def register_blueprints(app):
     from .events.calendar_views import bp as calendar_bp
     from .events.manage import bp as manage_bp
     from .events.public import bp as public_bp
+    from .feedback.results_views import bp as feedback_results_bp
     from .materials.views import bp as materials_bp
     from .meetings.manage import bp as meetings_bp
     from .materials.views import manage_bp as materials_manage_bp
@@ -88,7 +89,7 @@ def register_blueprints(app):
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
                audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp,
-               meetings_bp):
+               feedback_results_bp, meetings_bp):
         app.register_blueprint(bp)
 
 

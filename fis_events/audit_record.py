@@ -162,6 +162,12 @@ ACTIONS = {
     "people.purged": (_l("Periodo di conservazione applicato"),
                       _l("Ha applicato il periodo di conservazione (persone "
                          "anonimizzate: %(count)s)")),
+    "programme.feedback_published": (_l("Gradimento pubblicato"),
+                                     _l("Ha pubblicato il gradimento medio del programma "
+                                        "%(programme)s sulla pagina dei risultati")),
+    "programme.feedback_withdrawn": (_l("Gradimento non più pubblicato"),
+                                     _l("Ha tolto il gradimento medio del programma "
+                                        "%(programme)s dalla pagina dei risultati")),
     "results.recounted": (_l("Cifre ricalcolate"), _l("Ha ricalcolato le cifre della partecipazione")),
     "results.exported": (_l("Partecipanti esportati dai risultati"),
                          _l("Ha esportato l'elenco dei partecipanti dai risultati (%(format)s, "

@@ -201,6 +201,8 @@ def _detail_values(details):
         values["remote"] = _("in collegamento") if details["remote"] else _("in presenza")
     if "stage" in details:
         values["stage"] = ProgrammeStage(details["stage"]).label
+    if "programme" in details:  # a programme's code
+        values["programme"] = details["programme"]
     if "reached_on" in details:
         values["date"] = long_date(date.fromisoformat(details["reached_on"]))
     if "merged" in details:

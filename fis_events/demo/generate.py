@@ -13,7 +13,7 @@ Speed: rows go in with the driver's executemany in chunks of CHUNK rows (ids rea
 unique key), no ORM object per row, all in one transaction, so an interrupted run leaves nothing
 behind. The random generator is seeded: the same seed gives the same programme, except the secrets and the
 dates of the upcoming meetings (they follow the day of generation, and count as held once they
-are over, like any meeting).
+are over, like any meeting). Held events get feedback answers too (demo/feedback.py).
 
 Generated events carry a uid starting with MARKER: that is how a second run knows the data is
 there, and how --reset finds what to remove, along with the participation records it added to
@@ -40,6 +40,8 @@ from ..db_types import EnumText, utcnow
 from ..events.models import AgendaItem, AgendaItemKind, Event, EventKind, EventStatus, event_beneficiary
 from ..events.services import refresh_search_text
 from ..extensions import db
+from ..feedback.models import (FeedbackAnswer, FeedbackInvitation, FeedbackResponse, Question,
+                               Questionnaire)
 from ..i18n import ROME
 from ..notify.models import OutboxMessage
 from ..participation.models import Attendance, AttendanceEvidence, AttendanceSource, RemoteJoinClick
@@ -48,6 +50,7 @@ from ..registration.models import AttendanceMode, Person, Registration, Registra
 from ..results.services import Scope, compute_totals, forget_totals
 from ..search import organisation_key, search_key
 from . import loader
+from .feedback import FeedbackWriter
 
 MARKER = "demo"
 CHUNK = 5000
@@ -182,7 +185,7 @@ class Generator:
     def __init__(self, scale=1, seed=2023, now=None, progress=None):
         if scale < 1:
             raise ValueError("scale must be at least 1")
-        self.scale, self.rng, self.now = scale, random.Random(seed), now or utcnow()
+        self.scale, self.seed, self.rng, self.now = scale, seed, random.Random(seed), now or utcnow()
         self.progress = progress or (lambda steps: None)
         self.data = read_data()
         self.rows, self.conn, self.programme = {}, None, None
@@ -232,6 +235,7 @@ class Generator:
             for plan in self.plan_public_events(code):
                 writer.add(plan)
         writer.flush()
+        writer.feedback.write()
         refresh_search_text(writer.event_ids)
         if sqlite:
             self.conn.exec_driver_sql(f"PRAGMA cache_size={cache}")
@@ -697,6 +701,7 @@ class Writer:
     def __init__(self, generator):
         self.g, self.rng, self.pending, self.size = generator, generator.rng, [], 0
         self.event_ids = []
+        self.feedback = FeedbackWriter(generator, generator.seed, CHUNK, tokens)
 
     def add(self, plan):
         self.pending.append(plan)
@@ -732,6 +737,8 @@ class Writer:
                 organisation_id=g.person_org[person]))
             details.append((plan, registration_id, source, at, device))
         attendance_ids = g.insert(Attendance.__table__, attendances, key="registration_id")
+        for attendance_id, attendance, (plan, *_rest) in zip(attendance_ids, attendances, details):
+            self.feedback.add(plan, attendance_id, attendance["organisation_id"])
         evidence, scans, clicks = [], [], []
         for attendance_id, (plan, registration_id, source, at, device) in zip(attendance_ids, details):
             evidence.append(dict(attendance_id=attendance_id, source=source, recorded_at=at))
@@ -800,7 +807,14 @@ def remove_generated():
         is_generated(), Event.id.in_([event.id for event in loader.past_events()])))
     registrations = select(Registration.id).where(Registration.event_id.in_(touched))
     attendances = select(Attendance.id).where(Attendance.event_id.in_(touched))
+    questionnaires = select(Questionnaire.id).where(Questionnaire.event_id.in_(touched))
+    responses = select(FeedbackResponse.id).where(FeedbackResponse.questionnaire_id.in_(questionnaires))
     for statement in (
+            delete(FeedbackInvitation).where(FeedbackInvitation.questionnaire_id.in_(questionnaires)),
+            delete(FeedbackAnswer).where(FeedbackAnswer.response_id.in_(responses)),
+            delete(FeedbackResponse).where(FeedbackResponse.questionnaire_id.in_(questionnaires)),
+            delete(Question).where(Question.questionnaire_id.in_(questionnaires)),
+            delete(Questionnaire).where(Questionnaire.event_id.in_(touched)),
             delete(Scan).where(Scan.event_id.in_(touched)),
             delete(RemoteJoinClick).where(RemoteJoinClick.registration_id.in_(registrations)),
             delete(OutboxMessage).where(OutboxMessage.registration_id.in_(registrations)),

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..extensions import db
+from ..feedback import figures
 from ..programme.models import Phase
 from . import services
 
@@ -24,6 +25,8 @@ def counting_rules():
           "rappresentato all'evento."),
         _("Un incontro di supporto conta quando è svolto: confermato, oppure pubblicato e concluso; "
           "mai se annullato."),
+        _("feedback riporta solo cifre complessive dei questionari anonimi: le medie (da 1 a 5) "
+          "sono null dove ci sono meno di %(n)s risposte.", n=figures.MIN_ANSWERS),
     ]
 
 
@@ -49,14 +52,21 @@ def programme_results(code):
         english = {ours: theirs for theirs, ours in services.ENGLISH_NAMES.items()}
         used = error.field if error.field in request.args else english.get(error.field, error.field)
         return invalid(used, error.message)
-    return jsonify(results_data(programme, scope, services.totals(scope)))
+    feedback = figures.overview(scope.event_conditions(), scope.organisation_kind)
+    return jsonify(results_data(programme, scope, services.totals(scope), feedback))
 
 
 def invalid(field, message, code="invalid_parameter", status=400):
     return jsonify(error={"code": code, "field": field, "message": message}), status
 
 
-def results_data(programme, scope, totals):
+def feedback_data(cell):
+    return {"invited": cell.invited, "answers": cell.answers, "response_rate": cell.response_rate,
+            "average_satisfaction": cell.satisfaction, "average_usefulness": cell.usefulness}
+
+
+def results_data(programme, scope, totals, feedback):
+    by_phase = {cell.key: cell for cell in feedback.by_phase}
     return {
         "programme": {"code": programme.code, "name": programme.name},
         "scope": {"phase": scope.phase.code if scope.phase else None,
@@ -82,4 +92,8 @@ def results_data(programme, scope, totals):
                    for p in totals.phases],
         "support_meetings_held": totals.meetings_held,
         "pipeline": {stage.value: count for stage, count in (totals.pipeline or {}).items()},
+        "feedback": {
+            "minimum_answers": figures.MIN_ANSWERS, **feedback_data(feedback.total),
+            "phases": [{"code": p.phase.code, **feedback_data(by_phase.get(p.phase.id, figures.Cell()))}
+                       for p in totals.phases]},
     }

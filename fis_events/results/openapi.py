@@ -20,6 +20,14 @@ def _nullable(schema):
     return {"oneOf": [schema, {"type": "null"}]}
 
 
+def _feedback(**more):
+    """Aggregates of the anonymous questionnaires; averages are null below the threshold."""
+    average = _nullable({"type": "number", "minimum": 1, "maximum": 5})
+    return _object({"invited": INTEGER, "answers": INTEGER,
+                    "response_rate": _nullable({"type": "number", "minimum": 0, "maximum": 1}),
+                    "average_satisfaction": average, "average_usefulness": average, **more})
+
+
 def schemas():
     group = _object({"participants": INTEGER, "participations": INTEGER})
     return {"ProgrammeResults": _object({
@@ -44,6 +52,10 @@ def schemas():
             "participations": INTEGER, "support_meetings_held": INTEGER})},
         "support_meetings_held": INTEGER,
         "pipeline": _object({stage.value: INTEGER for stage in ProgrammeStage}, required=[]),
+        "feedback": _feedback(
+            minimum_answers={"type": "integer", "minimum": 1,
+                             "description": "Sotto questo numero di risposte le medie sono null."},
+            phases={"type": "array", "items": _feedback(code={"type": "string"})}),
     })}
 
 

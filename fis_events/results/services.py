@@ -500,3 +500,12 @@ def attendances_of(person, scope):
                  db.selectinload(Attendance.organisation))
         .order_by(Event.starts_at.desc())).all()
 
+
+
+def publish_feedback(programme, publish):
+    """Whether the programme's public results page states its average satisfaction (never
+    below the answers threshold of fis_events.feedback.figures)."""
+    if programme.publishes_feedback != publish:
+        programme.publishes_feedback = publish
+        audit.record("programme.feedback_published" if publish else "programme.feedback_withdrawn",
+                     programme=programme.code)

@@ -13,8 +13,9 @@ from ..events.models import EventKind
 from ..extensions import db
 from ..programme.models import OrganisationKind, Programme, ProgrammeStage
 from ..registration.models import Person
+from ..feedback import figures
 from . import exports, services
-from .charts import dashboard_charts
+from .charts import dashboard_charts, feedback_charts
 
 bp = Blueprint("results", __name__, url_prefix="/gestione/risultati")
 public_bp = Blueprint("results_public", __name__)
@@ -126,7 +127,33 @@ def participant(person_id):
                   person=person)
 
 
-@bp.route("/<any(eventi, enti, fasi, gruppi, partecipanti):table>.<any(csv, xlsx):fmt>")
+@bp.route("/gradimento")
+def feedback():
+    """Satisfaction, usefulness and response rates of the scope's questionnaires."""
+    def build(scope):
+        overview = exports.feedback_overview(scope)
+        return dict(overview=overview, breakdowns=exports.feedback_breakdowns(overview),
+                    charts=feedback_charts(overview), min_answers=figures.MIN_ANSWERS)
+    return scoped("results/feedback.html", build)
+
+
+@bp.route("/gradimento/pubblicazione", methods=["POST"])
+def publish_feedback():
+    """A programme states its average satisfaction on its public results page, or stops."""
+    programme = services.programme_by_code(request.form.get("programma", ""))
+    if programme is None:
+        flash(_("Programma sconosciuto."), "danger")
+        return redirect(url_for("results.feedback", **request.args.to_dict()))
+    publish = request.form.get("pubblica") == "1"
+    services.publish_feedback(programme, publish)
+    flash(_("Il gradimento medio di %(programme)s è ora pubblicato sulla pagina dei risultati.",
+            programme=programme.name) if publish else
+          _("Il gradimento medio di %(programme)s non è più pubblicato.", programme=programme.name),
+          "success")
+    return redirect(url_for("results.feedback", **request.args.to_dict()))
+
+
+@bp.route("/<any(%s):table>.<any(csv, xlsx):fmt>" % ", ".join(exports.TABLES))
 def export(table, fmt):
     try:
         scope = services.parse_scope(request.args, PAGE_PARAMETERS)
@@ -144,6 +171,8 @@ def programme_results(code):
     programme = services.programme_by_code(code)
     if programme is None:
         abort(404)
-    totals = services.totals(services.Scope(programme=programme))
-    return render_template("results/public.html", programme=programme, totals=totals)
+    scope = services.Scope(programme=programme)
+    feedback = figures.headline(scope.event_conditions()) if programme.publishes_feedback else None
+    return render_template("results/public.html", programme=programme,
+                           totals=services.totals(scope), feedback=feedback)
 

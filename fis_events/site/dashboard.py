@@ -12,6 +12,7 @@ from ..accounts.access import organiser_required
 from ..db_types import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..feedback.figures import headline
 from ..i18n import ROME, to_rome
 from ..meetings.services import overdue_steps
 from ..notify.models import OutboxMessage
@@ -113,4 +114,5 @@ def index():
         to_record_total=to_record[0][1] if to_record else 0,
         waiting=[(event, seats) for event, all_seats in coming_seats
                  for seats in all_seats if seats.free_with_waiting],
-        staged=staged, failed=failed, overdue=overdue, overdue_total=overdue_total)
+        staged=staged, failed=failed, overdue=overdue, overdue_total=overdue_total,
+        feedback=headline())

@@ -400,6 +400,11 @@ def _(s):
     return post(s, "/gestione/risultati/ricalcola")
 
 
+@scenario("results.publish_feedback", "programme.feedback_published")
+def _(s):
+    return post(s, "/gestione/risultati/gradimento/pubblicazione", programma=s.fis.code, pubblica="1")
+
+
 @scenario("accounts_manage.disable", "account.disabled")
 def _(s):
     return post(s, f"/gestione/utenti/{s.staff.id}/disabilita")
