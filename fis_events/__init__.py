@@ -66,6 +66,7 @@ def register_blueprints(app):
     from .feedback.results_views import bp as feedback_results_bp
     from .feedback.views import bp as feedback_bp
     from .materials.views import bp as materials_bp
+    from .meetings.manage import bp as meetings_bp
     from .materials.views import manage_bp as materials_manage_bp
     from .badges.views import bp as badges_bp
     from .certificates.manage import bp as certificates_manage_bp
@@ -91,7 +92,7 @@ def register_blueprints(app):
                checkin_manage_bp, badges_bp, certificates_bp, certificates_manage_bp, api_bp,
                checkin_api_bp, results_bp, results_public_bp, results_api_bp, privacy_bp,
                audit_bp, accounts_manage_bp, materials_bp, materials_manage_bp, dashboard_bp,
-               feedback_results_bp, feedback_bp, feedback_manage_bp, reports_bp):
+               feedback_results_bp, feedback_bp, feedback_manage_bp, reports_bp, meetings_bp):
         app.register_blueprint(bp)
 
 

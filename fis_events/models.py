@@ -10,5 +10,6 @@ from .certificates.models import Certificate  # noqa: F401
 from .results.models import ResultsSnapshot  # noqa: F401
 from .audit_record import AuditEntry  # noqa: F401
 from .materials.models import Material  # noqa: F401
+from .meetings.models import MeetingAbsence, MeetingDecision, MeetingRecord, NextStep  # noqa: F401
 from .feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, Question, Questionnaire  # noqa: F401
 from .reports.models import ReportSubscription  # noqa: F401

@@ -1,4 +1,4 @@
-"""The PDF layout engine shared by badges and certificates, drawn with ReportLab: fonts,
+"""The PDF layout engine shared by badges, certificates and meeting minutes, drawn with ReportLab: fonts,
 text that fits its box, columns of blocks, QR codes as vectors, and how a PDF is answered.
 
 Text is set in Titillium Web (the font of the site, shipped by bootstrap-italia in
@@ -227,6 +227,28 @@ def draw_column(canvas, laid, x, top, centred_in=None):
             else:
                 canvas.drawCentredString(x + centred_in / 2, baseline, line)
             y -= item.size * LEADING
+    return y
+
+
+def draw_flow(canvas, blocks, x, width, top, bottom, new_page):
+    """Blocks one after the other at their own size, wrapped to `width`, from `top` down; a
+    line that would pass `bottom` goes to a new page, started by `new_page()` (which returns
+    where that page's text begins). For documents longer than a page, such as the minutes of
+    a meeting; returns where the text ends."""
+    y = top
+    for block in blocks:
+        if not (block.text and block.text.strip()):
+            continue
+        lines, _cut = wrap(printable(block.text, block.font), block.font, block.size, width)
+        y -= block.space_before
+        for line in lines:
+            if y - block.size * LEADING < bottom:
+                canvas.showPage()
+                y = new_page()
+            canvas.setFont(block.font, block.size)
+            canvas.setFillColor(block.color)
+            canvas.drawString(x, y - block.size * ASCENT, line)
+            y -= block.size * LEADING
     return y
 
 

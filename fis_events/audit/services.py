@@ -115,7 +115,8 @@ class LogRow:
 #: what each kind of target is called in the sentences
 TARGET_PLACEHOLDERS = {"registration": "person", "person": "person", "agenda_item": "item",
                        "speaker": "speaker", "organisation": "organisation", "user": "user",
-                       "checkin_device": "device", "event_template": "template"}
+                       "checkin_device": "device", "event_template": "template",
+                       "invitation": "person"}
 
 
 def describe(entries):
@@ -144,7 +145,7 @@ def _names(entries):
     from ..checkin.models import CheckinDevice
     from ..events.models import AgendaItem, Event, EventTemplate, Speaker
     from ..programme.models import Organisation
-    from ..registration.models import Person, Registration
+    from ..registration.models import Invitation, Person, Registration
 
     ids = defaultdict(set)
     for entry in entries:
@@ -173,6 +174,8 @@ def _names(entries):
         "registration": {r.id: r.person.full_name for r in registrations},
         "person": {row.id: f"{row.first_name} {row.last_name}"
                    for row in load("person", Person, Person.id, Person.first_name, Person.last_name)},
+        # an invitee not yet a person: their address, while the invitation exists
+        "invitation": dict(load("invitation", Invitation, Invitation.id, Invitation.email)),
         "agenda_item": dict(load("agenda_item", AgendaItem, AgendaItem.id, AgendaItem.title)),
         "speaker": dict(load("speaker", Speaker, Speaker.id, Speaker.name)),
         "event_template": dict(load("event_template", EventTemplate, EventTemplate.id,

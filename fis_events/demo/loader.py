@@ -14,8 +14,9 @@ from ..events import services as events
 from ..events.models import AgendaItemKind, Event, EventKind, HostEvent
 from ..extensions import db
 from ..i18n import ROME
+from ..meetings import services as meetings
 from ..programme.models import OrganisationKind, Phase, Programme
-from ..programme.services import find_or_create_organisation
+from ..programme.services import find_or_create_organisation, today
 from ..registration import services as registrations
 from ..registration.models import AttendanceMode
 
@@ -168,6 +169,48 @@ def load_support_meetings(programme):
         events.publish_event(event)
 
 
+#: the record of each loaded support meeting: minutes, decisions and next steps as
+#: (text, organisation, due: a date or days from the day of loading, done on)
+MEETING_RECORDS = {
+    "Comune di Bergamo": (
+        "Il gruppo di lavoro comunale presenta lo stato di avanzamento della sperimentazione: "
+        "mappatura dei servizi completata, tavolo con il terzo settore avviato.\n"
+        "Formez illustra il calendario dell'accompagnamento e gli strumenti di valutazione "
+        "d'impatto.",
+        ["Avviare la co-progettazione del servizio con gli enti del terzo settore",
+         "Adottare il piano di valutazione d'impatto proposto da Formez"],
+        [("Inviare la bozza di delibera di giunta", "Comune di Bergamo", date(2023, 12, 15), None),
+         ("Condividere il calendario dei tavoli di co-progettazione", "Formez", date(2023, 11, 30),
+          date(2023, 11, 28)),
+         ("Presentare il piano di valutazione d'impatto alla giunta", "Comune di Bergamo", 60, None)]),
+    "Comune di Catanzaro": (
+        "Si esaminano i risultati dello studio di fattibilità e i primi contatti con i "
+        "possibili investitori.",
+        ["Individuare un referente comunale unico per il progetto"],
+        [("Nominare il referente comunale del progetto", "Comune di Catanzaro", 30, None),
+         ("Inviare la sintesi dello studio di fattibilità agli investitori", "Formez",
+          date(2023, 12, 1), date(2023, 11, 29))]),
+}
+
+
+def load_meeting_records():
+    """A record for each loaded support meeting, with one next step overdue, so the record
+    page, the organisations' pages and the dashboard show something; once only."""
+    for name, (minutes, decisions, steps) in MEETING_RECORDS.items():
+        event = existing_event(support_meeting_title(name))
+        if event is None or meetings.record_of(event) is not None:
+            continue
+        meetings.save_minutes(event, minutes)
+        for text in decisions:
+            meetings.add_decision(event, text)
+        for text, responsible, due, done_on in steps:
+            due = today() + timedelta(days=due) if isinstance(due, int) else due
+            step = meetings.add_next_step(event, text=text, organisation=organisation(responsible),
+                                          due_on=due)
+            if done_on:
+                meetings.set_done(step, True, on=done_on)
+
+
 UPCOMING_TITLE = "Innovazione sociale nei Comuni: risultati e prospettive del Programma FIS"
 
 
@@ -254,6 +297,7 @@ def load_all(with_users=True):
     programme = load_programme()
     load_genova(programme)
     load_support_meetings(programme)
+    load_meeting_records()
     load_upcoming_event(programme)
     if with_users:
         load_demo_users()

@@ -2,10 +2,12 @@
 
 Erasing anonymises a person in place. Their name becomes a placeholder; e-mail, organisation,
 role, municipality and search key go, and so do the other traces of the address (invitations,
-copies of e-mails in the outbox) and the free text of their registrations; their questionnaire
-links stop working and no longer lead to their answers, which stay, anonymous. What the totals count
-stays: registrations with their modes and statuses, attendance rows with the organisation the
-person represented that day (attendance.organisation_id, a snapshot), scans. So every total is
+copies of e-mails in the outbox) and the free text of their registrations and of their
+justifications for missing a support meeting; their questionnaire links stop working and no
+longer lead to their answers, which stay, anonymous. What the totals count stays: registrations with
+their modes and statuses, attendance rows with the organisation the person represented that day
+(attendance.organisation_id, a snapshot), scans, and each meeting's outcomes (present, excused,
+absent: an invitee keeps an absence of their own when their invitation goes). So every total is
 the same before and after, and the person can never be found again.
 """
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
 from ..feedback.services import forget_links
+from ..meetings.services import forget_on_erasure
 from ..notify.models import OutboxMessage
 from ..participation.models import Attendance
 from ..programme.models import Organisation
@@ -84,6 +87,7 @@ def anonymise(person_ids, reason, by=None, now=None):
         emails = db.session.scalars(select(Person.email).where(
             Person.id.in_(ids), Person.email.is_not(None))).all()
         registrations = select(Registration.id).where(Registration.person_id.in_(ids))
+        forget_on_erasure(ids, emails)  # before their invitations go
         # Core statements: the ORM's before_update hook would rebuild the search key from the
         # placeholder name.
         for statement in (

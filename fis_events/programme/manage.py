@@ -1,5 +1,6 @@
 """Organiser pages for organisations: list, details, and each municipality's stages in the
 programme (applied → feasibility → experimentation), with their dates."""
+from blinker import Namespace
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +18,11 @@ from .models import Organisation, OrganisationKind, OrganisationStage, Programme
 bp = Blueprint("programme_manage", __name__, url_prefix="/gestione")
 
 PER_PAGE = 50
+
+#: sent with the organisation when its page is drawn; a domain above this one (which this one
+#: cannot import) answers with (template, context) of a section of its own, such as the
+#: meetings' open next steps, and the page includes it
+organisation_sections = Namespace().signal("organisation-sections")
 
 
 @bp.before_request
@@ -66,6 +72,7 @@ def render_organisation(organisation, form=None, stage_form=None, merge_form=Non
         organisations=services.known_organisations(leaving_out=organisation),
         current=services.current_stages([organisation.id]),
         history={p.id: services.stage_history(organisation, p) for p in all_programmes},
+        sections=[answer for _receiver, answer in organisation_sections.send(organisation)],
     ), 422 if refused else 200
 
 

@@ -14,6 +14,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..feedback.figures import headline
 from ..i18n import ROME, to_rome
+from ..meetings.services import overdue_steps
 from ..notify.models import OutboxMessage
 from ..participation.models import Attendance, StagedReport
 from ..registration.models import AttendanceMode, Registration, RegistrationStatus
@@ -22,6 +23,8 @@ bp = Blueprint("dashboard", __name__, url_prefix="/gestione")
 #: how many coming events, and how many held events lacking attendance, the page lists
 NEXT_EVENTS = 10
 TO_RECORD = 10
+#: overdue next steps of support meetings listed (all are counted)
+OVERDUE_STEPS = 5
 
 
 @bp.before_request
@@ -99,6 +102,7 @@ def index():
         db.select(StagedReport.filename, StagedReport.created_at, Event)
         .join(Event, Event.id == StagedReport.event_id)
         .where(StagedReport.expires_at > now).order_by(StagedReport.created_at)).all()
+    overdue, overdue_total = overdue_steps(OVERDUE_STEPS)
     failed = db.session.scalar(db.select(func.count(OutboxMessage.id))
                                .where(OutboxMessage.status == "failed"))
     return render_template(
@@ -110,4 +114,5 @@ def index():
         to_record_total=to_record[0][1] if to_record else 0,
         waiting=[(event, seats) for event, all_seats in coming_seats
                  for seats in all_seats if seats.free_with_waiting],
-        staged=staged, failed=failed, feedback=headline())
+        staged=staged, failed=failed, overdue=overdue, overdue_total=overdue_total,
+        feedback=headline())

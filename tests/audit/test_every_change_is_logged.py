@@ -319,6 +319,93 @@ def _(s):
     return post(s, f"/gestione/eventi/{s.event.id}/svolto/segna")
 
 
+def support_meeting(s, with_step=False):
+    """The scene's event becomes a support meeting, with a decision and a next step."""
+    from fis_events.events.models import EventKind
+    from fis_events.meetings import services as meetings
+
+    s.event.kind = EventKind.SUPPORT_MEETING
+    s.decision = meetings.add_decision(s.event, "Avviare la co-progettazione")
+    s.step = meetings.add_next_step(s.event, text="Inviare la delibera", organisation=s.bergamo,
+                                    due_on=s.event.starts_at.astimezone(ROME).date())
+    db.session.commit()
+    s.meeting_url = f"/gestione/eventi/{s.event.id}/verbale"
+
+
+@scenario("meetings.save_minutes", "meeting.minutes_saved", setup=support_meeting)
+def _(s):
+    return post(s, s.meeting_url, minutes="Si discute del calendario.")
+
+
+@scenario("meetings.add_decision", "meeting.decision_added", setup=support_meeting)
+def _(s):
+    return post(s, f"{s.meeting_url}/decisioni", **{"decision-text": "Coinvolgere il terzo settore"})
+
+
+@scenario("meetings.edit_decision", "meeting.decision_updated", setup=support_meeting)
+def _(s):
+    return post(s, f"/gestione/verbale/decisioni/{s.decision.id}",
+                **{f"decision-{s.decision.id}-text": "Coinvolgere subito il terzo settore"})
+
+
+@scenario("meetings.delete_decision", "meeting.decision_removed", setup=support_meeting)
+def _(s):
+    return post(s, f"/gestione/verbale/decisioni/{s.decision.id}/elimina")
+
+
+def step_form(s, prefix):
+    return {f"{prefix}-text": "Convocare il tavolo", f"{prefix}-organisation": "Comune di Bergamo",
+            f"{prefix}-due_on": s.event.starts_at.astimezone(ROME).date().isoformat()}
+
+
+@scenario("meetings.add_step", "meeting.step_added", setup=support_meeting)
+def _(s):
+    return post(s, f"{s.meeting_url}/passi", **step_form(s, "step"))
+
+
+@scenario("meetings.edit_step", "meeting.step_updated", setup=support_meeting)
+def _(s):
+    return post(s, f"/gestione/verbale/passi/{s.step.id}", **step_form(s, f"step-{s.step.id}"))
+
+
+@scenario("meetings.delete_step", "meeting.step_removed", setup=support_meeting)
+def _(s):
+    return post(s, f"/gestione/verbale/passi/{s.step.id}/elimina")
+
+
+@scenario("meetings.step_done", "meeting.step_done", setup=support_meeting)
+def _(s):
+    return post(s, f"/gestione/verbale/passi/{s.step.id}/fatto", done="y")
+
+
+@scenario("meetings.save_outcomes", "attendance.marked", "meeting.excused", setup=support_meeting)
+def _(s):
+    anna, bruno = f"p{s.anna.person_id}", f"p{s.bruno.person_id}"
+    return post(s, f"{s.meeting_url}/esiti", **{f"outcome-{anna}": "present",
+                                                f"outcome-{bruno}": "excused",
+                                                f"justification-{bruno}": "In consiglio comunale"})
+
+
+def test_the_other_changes_of_a_meeting_record(scene, log):
+    """Reopening a step, marking absent and downloading the minutes go through the same routes
+    or a download, and read as sentences."""
+    support_meeting(scene)
+    bruno = f"p{scene.bruno.person_id}"
+    post(scene, f"{scene.meeting_url}/esiti", **{f"outcome-{bruno}": "excused"})
+    before = log()[-1].id
+    post(scene, f"/gestione/verbale/passi/{scene.step.id}/fatto", done="y")
+    post(scene, f"/gestione/verbale/passi/{scene.step.id}/fatto")
+    post(scene, f"{scene.meeting_url}/esiti", **{f"shown-{bruno}": "excused", f"outcome-{bruno}": "absent"})
+    assert scene.client.get(f"{scene.meeting_url}.pdf").status_code == 200
+    entries = log(after=before)
+    assert [row.what for row in describe(entries)] == [
+        "Ha segnato come fatto un prossimo passo di «Laboratorio di co-progettazione» (ente: "
+        "Comune di Bergamo)",
+        "Ha riaperto un prossimo passo di «Laboratorio di co-progettazione» (ente: Comune di Bergamo)",
+        "Ha segnato Bruno Verdi assente a «Laboratorio di co-progettazione»",
+        "Ha scaricato il verbale di «Laboratorio di co-progettazione» (persone: 4)"]
+
+
 @scenario("programme_manage.organisation", "organisation.updated")
 def _(s):
     return post(s, f"/gestione/organizzazioni/{s.bergamo.id}", name="Comune di Bergamo (BG)",

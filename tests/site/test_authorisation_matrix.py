@@ -43,6 +43,7 @@ from fis_events.feedback.sending import invite
 from fis_events.feedback.services import ensure_questionnaire
 from fis_events.participation.models import Attendance, AttendanceSource
 from fis_events.materials import services as materials
+from fis_events.meetings import services as meetings
 from fis_events.participation import overview
 from fis_events.participation.services import record_attendance
 from fis_events.programme.models import Organisation, OrganisationKind, Programme, ProgrammeStage
@@ -92,6 +93,10 @@ class Route:
 
 def event_args(w, s, r):
     return {"event_id": s.event_id}
+
+
+def meeting_args(w, s, r):
+    return {"event_id": w.meeting_id}
 
 
 def token_args(w, s, r):
@@ -211,6 +216,20 @@ ROUTES = {
         ORGANISERS, lambda w, s, r: {"link_id": w.fresh_speaker_link(s)}),
     ("manage.toggle_speaker_remote", "POST"): Route(
         ORGANISERS, lambda w, s, r: {"link_id": s.speaker_link_id}),
+    ("meetings.record", "GET"): Route(ORGANISERS, meeting_args),
+    ("meetings.save_minutes", "POST"): Route(ORGANISERS, meeting_args),  # empty: refused (422)
+    ("meetings.add_decision", "POST"): Route(ORGANISERS, meeting_args),
+    ("meetings.edit_decision", "POST"): Route(ORGANISERS, lambda w, s, r: {"decision_id": w.decision_id}),
+    ("meetings.delete_decision", "POST"): Route(
+        ORGANISERS, lambda w, s, r: {"decision_id": w.fresh_record_row("decision")}),
+    ("meetings.add_step", "POST"): Route(ORGANISERS, meeting_args),
+    ("meetings.edit_step", "POST"): Route(ORGANISERS, lambda w, s, r: {"step_id": w.step_id}),
+    ("meetings.delete_step", "POST"): Route(
+        ORGANISERS, lambda w, s, r: {"step_id": w.fresh_record_row("step")}),
+    ("meetings.step_done", "POST"): Route(  # not done: stays open
+        ORGANISERS, lambda w, s, r: {"step_id": w.step_id}),
+    ("meetings.save_outcomes", "POST"): Route(ORGANISERS, meeting_args),
+    ("meetings.minutes_document", "GET"): Route(ORGANISERS, meeting_args),
     ("participation_manage.add_attendee", "POST"): Route(ORGANISERS, event_args),
     ("participation_manage.attendance", "GET"): Route(ORGANISERS, event_args),
     ("participation_manage.confirm_report", "POST"): Route(ORGANISERS, event_args),
@@ -367,6 +386,7 @@ class World:
         self.template_id = copying.save_as_template(self.event("A")).id
         self.material_id = materials.add_file(self.event("A"), filename="slide.pdf",
                                               data=b"%PDF-1.7 slide").id
+        self._meeting(organisation)
         self.pairing_code = checkin.create_pairing(self.event("A"))
         device, secret = checkin.pair_device(checkin.create_pairing(self.event("A")), "Porta 1")
         self.device_cookie = (DEVICE_COOKIE.format(event_id=device.event_id), f"{device.id}.{secret}")
@@ -386,6 +406,29 @@ class World:
         item = events.add_agenda_item(event, "Apertura dei lavori", AgendaItemKind.TALK)
         link = events.add_speaker(item, f"Relatrice {key}")
         return Scene(event.id, remote.id, remote.person_id, door.id, item.id, link.id)
+
+    def _meeting(self, organisation):
+        """A support meeting happening now, with a decision and a next step in its record."""
+        start = utcnow() - timedelta(hours=1)
+        meeting = events.create_event(
+            title="Incontro di supporto", kind=EventKind.SUPPORT_MEETING, starts_at=start,
+            ends_at=start + timedelta(hours=2), offers_in_person=True, invitation_only=True)
+        self.meeting_id, self.meeting_organisation = meeting.id, organisation
+        self.decision_id = self.fresh_record_row("decision")
+        self.step_id = self.fresh_record_row("step")
+
+    def fresh_record_row(self, kind):
+        """A decision or a next step of the meeting's record."""
+        with self.app.test_request_context():
+            meeting = db.session.get(Event, self.meeting_id)
+            if kind == "decision":
+                row = meetings.add_decision(meeting, "Avviare la co-progettazione")
+            else:
+                row = meetings.add_next_step(
+                    meeting, text="Inviare la delibera", due_on=utcnow().date() + timedelta(days=7),
+                    organisation=db.session.merge(self.meeting_organisation))
+            db.session.flush()
+            return row.id
 
     def _series(self, event):
         found = EventSeries(title="Incontri", title_pattern="Incontro n. {n}", frequency="monthly",

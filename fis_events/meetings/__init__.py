@@ -1,0 +1,1 @@
+"""The record of a support meeting: minutes, decisions, next steps, and who was there."""
