@@ -85,6 +85,20 @@ def back(event_id, anchor):
     return redirect(url_for(".record", event_id=event_id, _anchor=anchor))
 
 
+def saved(form, change, message, event_id, anchor):
+    """Apply `change` when the form is valid and go back to its part of the page; None when the
+    form or the service refused (its reason beside the fields), for the caller to render."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        change()
+    except DomainError as error:
+        attach_error(form, error)
+        return None
+    flash(message, "success")
+    return back(event_id, anchor)
+
+
 @bp.route("/eventi/<int:event_id>/verbale")
 def record(event_id):
     event, refusal = meeting_or_404(event_id)
@@ -97,15 +111,9 @@ def save_minutes(event_id):
     if refusal:
         return refusal
     form = MinutesForm()
-    if form.validate_on_submit():
-        try:
-            services.save_minutes(event, form.minutes.data, user=user())
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Verbale salvato."), "success")
-            return back(event.id, "record-minutes")
-    return render_record(event, minutes_form=form)
+    return (saved(form, lambda: services.save_minutes(event, form.minutes.data, user=user()),
+                  _("Verbale salvato."), event.id, "record-minutes")
+            or render_record(event, minutes_form=form))
 
 
 @bp.route("/eventi/<int:event_id>/verbale/decisioni", methods=["POST"])
@@ -114,15 +122,9 @@ def add_decision(event_id):
     if refusal:
         return refusal
     form = DecisionForm(prefix="decision")
-    if form.validate_on_submit():
-        try:
-            services.add_decision(event, form.text.data, user=user())
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Decisione aggiunta."), "success")
-            return back(event.id, "decisions")
-    return render_record(event, decision_form=form)
+    return (saved(form, lambda: services.add_decision(event, form.text.data, user=user()),
+                  _("Decisione aggiunta."), event.id, "decisions")
+            or render_record(event, decision_form=form))
 
 
 @bp.route("/verbale/decisioni/<int:decision_id>", methods=["POST"])
@@ -130,15 +132,9 @@ def edit_decision(decision_id):
     decision = get_or_404(MeetingDecision, decision_id)
     event = decision.record.event
     form = DecisionForm(prefix=f"decision-{decision.id}")
-    if form.validate_on_submit():
-        try:
-            services.update_decision(decision, form.text.data, user=user())
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Decisione modificata."), "success")
-            return back(event.id, "decisions")
-    return render_record(event, edited=("decision", decision.id, form))
+    return (saved(form, lambda: services.update_decision(decision, form.text.data, user=user()),
+                  _("Decisione modificata."), event.id, "decisions")
+            or render_record(event, edited=("decision", decision.id, form)))
 
 
 @bp.route("/verbale/decisioni/<int:decision_id>/elimina", methods=["POST"])
@@ -164,15 +160,9 @@ def add_step(event_id):
     if refusal:
         return refusal
     form = NextStepForm(prefix="step")
-    if form.validate_on_submit():
-        try:
-            services.add_next_step(event, user=user(), **step_values(form))
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Prossimo passo aggiunto."), "success")
-            return back(event.id, "next-steps")
-    return render_record(event, step_form=form)
+    return (saved(form, lambda: services.add_next_step(event, user=user(), **step_values(form)),
+                  _("Prossimo passo aggiunto."), event.id, "next-steps")
+            or render_record(event, step_form=form))
 
 
 @bp.route("/verbale/passi/<int:step_id>", methods=["POST"])
@@ -180,15 +170,9 @@ def edit_step(step_id):
     step = get_or_404(NextStep, step_id)
     event = step.record.event
     form = NextStepForm(prefix=f"step-{step.id}")
-    if form.validate_on_submit():
-        try:
-            services.update_next_step(step, user=user(), **step_values(form))
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Prossimo passo modificato."), "success")
-            return back(event.id, "next-steps")
-    return render_record(event, edited=("step", step.id, form))
+    return (saved(form, lambda: services.update_next_step(step, user=user(), **step_values(form)),
+                  _("Prossimo passo modificato."), event.id, "next-steps")
+            or render_record(event, edited=("step", step.id, form)))
 
 
 @bp.route("/verbale/passi/<int:step_id>/elimina", methods=["POST"])
