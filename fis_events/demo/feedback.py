@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ..events.models import Event
 from ..feedback.defaults import DEFAULT_QUESTIONS
+from ..feedback.services import closing_after
 from ..feedback.models import (FeedbackAnswer, FeedbackInvitation, FeedbackResponse, Indicator,
                                Question, QuestionKind, Questionnaire)
 from ..i18n import ROME
@@ -49,7 +50,7 @@ class FeedbackWriter:
     def write(self):
         g, days = self.g, current_app.config["FEEDBACK_OPEN_DAYS"]
         closed = [(plan, people) for plan, people in self.attended.values()
-                  if plan.ends_at + timedelta(days=days) <= g.now]
+                  if closing_after(plan.ends_at) <= g.now]
         ids = [plan.event_id for plan, _people in closed]
         asked = set(g.conn.execute(select(Questionnaire.event_id).where(
             Questionnaire.event_id.in_(ids))).scalars()) if ids else set()
@@ -72,7 +73,7 @@ class FeedbackWriter:
         questionnaires = []
         for plan, _kind, _people in batch:
             sent = plan.ends_at + timedelta(hours=1)
-            closes = plan.ends_at + timedelta(days=days)
+            closes = closing_after(plan.ends_at)
             questionnaires.append(dict(event_id=plan.event_id, closes_at=closes, sent_at=sent,
                                        closed_at=closes + timedelta(minutes=rng.uniform(5, 55)),
                                        updated_at=sent))
@@ -92,6 +93,7 @@ class FeedbackWriter:
                 (question_id, kind, required, indicator, len(choices or ())))
         tokens = iter(self.tokens(sum(len(people) for _plan, _kind, people in batch)))
         invitations, responses, answers = [], [], []
+        reminder_days = current_app.config["FEEDBACK_REMINDER_DAYS"]
         for questionnaire, questionnaire_id, (plan, _kind, people) in zip(questionnaires, ids, batch):
             share = rng.uniform(*RESPONSE_RATE)
             for attendance_id, organisation_id in people:
@@ -100,7 +102,7 @@ class FeedbackWriter:
                     questionnaire_id=questionnaire_id, attendance_id=attendance_id,
                     token=next(tokens), created_at=questionnaire["sent_at"], response_id=None,
                     reminded_at=None if answered or rng.random() < 0.1
-                    else questionnaire["sent_at"] + timedelta(days=7)))
+                    else questionnaire["sent_at"] + timedelta(days=reminder_days)))
                 if not answered:
                     continue
                 day = (plan.ends_at + timedelta(days=min(rng.expovariate(1 / 3), days - 1)))

@@ -52,8 +52,14 @@ def ensure_questionnaire(event):
 
 
 def default_closing(event):
+    return closing_after(event.ends_at)
+
+
+def closing_after(ends_at):
+    """When the questionnaire of an event ending at `ends_at` closes by default: at the end of
+    the day FEEDBACK_OPEN_DAYS after it."""
     days = current_app.config["FEEDBACK_OPEN_DAYS"]
-    return closing_moment(event.ends_at.astimezone(ROME).date() + timedelta(days=days))
+    return closing_moment(ends_at.astimezone(ROME).date() + timedelta(days=days))
 
 
 def closing_moment(last_day):

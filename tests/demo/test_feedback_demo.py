@@ -2,7 +2,6 @@
 equal a count done by hand over the rows."""
 import re
 from collections import defaultdict
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from fis_events.events.models import Event
 from fis_events.extensions import db
 from fis_events.feedback import figures
+from fis_events.feedback.services import closing_after
 from fis_events.feedback.models import (FeedbackAnswer, FeedbackInvitation, FeedbackResponse,
                                         Indicator, Question, QuestionKind, Questionnaire)
 from fis_events.participation.models import Attendance
@@ -33,11 +33,10 @@ def test_held_events_have_plausible_anonymous_answers(generated, app):
     assert 0.4 <= len(responses) / len(invitations) <= 0.7
     assert set(responses) <= {kind for *_rest, kind in invitations} and len(set(responses)) >= 4
     # every questionnaire is of an event over and closed; every attendance there is invited
-    days = app.config["FEEDBACK_OPEN_DAYS"]
     for closes_at, closed_at, ends_at in db.session.execute(
             select(Questionnaire.closes_at, Questionnaire.closed_at, Event.ends_at)
             .join(Event, Event.id == Questionnaire.event_id)):
-        assert closes_at == ends_at + timedelta(days=days) and closed_at >= closes_at
+        assert closes_at == closing_after(ends_at) and closed_at >= closes_at
     asked = select(Questionnaire.event_id)
     attendances = db.session.scalar(select(db.func.count(Attendance.id)).where(Attendance.event_id.in_(asked)))
     assert attendances == len(invitations)
