@@ -39,8 +39,10 @@ def meeting(app, client, auth, today_event, enrol):
 
 @pytest.fixture
 def rows():
-    """Every row of a model, read afresh."""
+    """Every row of a model, read afresh, in the order they were added (PostgreSQL returns an
+    unordered select in any order)."""
     def read(model):
         db.session.expire_all()
-        return db.session.scalars(db.select(model)).all()
+        return db.session.scalars(
+            db.select(model).order_by(*model.__table__.primary_key.columns)).all()
     return read
