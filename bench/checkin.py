@@ -11,7 +11,8 @@ machine does not count). Checks: exactly one attendance per badge, every repeat 
 "already_checked_in", no 5xx; targets: throughput at 32 scanners at least half of /healthz's,
 p99 at 8 scanners under 25 ms. Prints PASS only when all hold.
 Uses SQLite in a temporary folder, or PostgreSQL when DATABASE_URL is set (emptied first).
-Run: `make bench`; BENCH_WORKERS and BENCH_THREADS change the server.
+Run: `make bench`. The server has production's settings (deploy/gunicorn.conf.py):
+WEB_CONCURRENCY and GUNICORN_THREADS change them, as they do there.
 """
 import http.client
 import json
@@ -31,17 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Database, count, gunicorn, pct, server_cpu  # noqa: E402
+from bench.common import Database, count, gunicorn, pct, production_shape, server_cpu  # noqa: E402
 
 BADGES = int(os.environ.get("BENCH_BADGES", 5000))
 REPEATS = int(os.environ.get("BENCH_REPEATS", 1000))
 SMALL_ROUND = 1000
-#: gunicorn's gthread workers: one per core. On SQLite one thread each: the database runs inside
-#: the worker, so a scan never waits for anything but the CPU, and a second thread only makes
-#: the one holding the write lock wait for the worker's GIL (up to 5 ms at each SQLite call).
-#: On PostgreSQL four: threads wait for the database server's answers in turn.
-WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 2))
-THREADS = os.environ.get("BENCH_THREADS")
+#: production's gunicorn: 2 × cores + 1 workers of one thread (a second thread in a worker
+#: only makes the one holding a lock wait for the worker's GIL after each database call)
+WORKERS, THREADS = production_shape()
 PASSWORD = "bench-password-123"
 
 
@@ -239,8 +237,7 @@ def main():
         payloads, late = all_payloads[:BADGES], all_payloads[BADGES:]
         repeats = [payloads[n % len(payloads)] for n in range(0, REPEATS * 5, 5)]
         database = Database(url)
-        threads = int(THREADS or (4 if database.url else 1))
-        with gunicorn(url, WORKERS, threads) as port:
+        with gunicorn(url, WORKERS, THREADS) as port:
             base = run(port, 32, [None] * (BADGES + REPEATS), "health", event_id, database)
             first = run(port, 32, payloads, "scan", event_id, database)
             second = run(port, 32, repeats, "scan", event_id, database)
@@ -251,7 +248,7 @@ def main():
     ok = [r for _, r in first.answers + third.answers].count("ok")
     repeats_ok = [r for _, r in second.answers].count("already_checked_in")
     errors = sum(s >= 500 for s, _ in answers)
-    print(f"database: {url.split(':')[0]}, gunicorn: {WORKERS} workers x {threads} threads, "
+    print(f"database: {url.split(':')[0]}, gunicorn: {WORKERS} workers x {THREADS} threads, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     report(f"32 scanners, {len(payloads):,} badges", first, base)
     report(f"32 scanners, {len(repeats):,} repeats", second, base)

@@ -4,6 +4,7 @@ import contextlib
 import http.client
 import logging
 import os
+import runpy
 import shutil
 import socket
 import statistics
@@ -17,6 +18,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 #: the gunicorn master process behind each port served by gunicorn()
 _servers = {}
+
+
+def production_shape():
+    """(workers, threads) that production's gunicorn settings give on this machine, after
+    WEB_CONCURRENCY and GUNICORN_THREADS: the benches measure the server as it is deployed."""
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    return settings["workers"], settings["threads"]
 
 
 def free_port():

@@ -1,13 +1,14 @@
 """The registration burst while things break, on a private PostgreSQL cluster on loopback.
 
 Each scenario is the burst of bench/registration.py (64 clients, 2,000 attempts, 500 seats)
-against gunicorn (2 workers x 4 threads) on a fresh database, with one fault mid-burst. Its
-clients act as people would: a request that died (connection reset or refused) or got a 503 is
-sent again after 0.5 s, for up to RETRY_FOR seconds. A client whose post died cannot know
-whether it registered; its retry then hears either a redirect or "already registered". So the
-checks are: every attempt ends with an answer, exactly 500 confirmed and the rest waiting,
-what each client was told is what the database holds, and every registration a client did
-not hear about belongs to a post whose answer was lost (nothing lost, nothing duplicated).
+against gunicorn (production's settings, deploy/gunicorn.conf.py) on a fresh database, with one
+fault mid-burst. Its clients act as people would: a request that died (connection reset or
+refused) or got a 503 is sent again after 0.5 s, for up to RETRY_FOR seconds. A client whose
+post died cannot know whether it registered; its retry then hears either a redirect or "already
+registered". So the checks are: every attempt ends with an answer, exactly 500 confirmed and
+the rest waiting, what each client was told is what the database holds, and every registration
+a client did not hear about belongs to a post whose answer was lost (nothing lost, nothing
+duplicated).
 
 - smtp: the outbox sender (`flask outbox send --loop`, a process of its own) delivers to an
   SMTP server on loopback that is stopped from 10% to 50% of the burst; afterwards every
@@ -288,7 +289,7 @@ class Balanced(Burst):
 
 @contextlib.contextmanager
 def web_machines(cluster, log, threads, env):
-    """MACHINES gunicorns (2 workers each) on the cluster; yields their ports."""
+    """MACHINES gunicorns (production's settings each) on the cluster; yields their ports."""
     with contextlib.ExitStack() as stack:
         yield [stack.enter_context(gunicorn(cluster.url, WORKERS, threads, log=log, env=env))
                for _ in range(MACHINES)]

@@ -34,12 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Database, gunicorn, lock_holds, pct, query, server_cpu  # noqa: E402
+from bench.common import Database, gunicorn, lock_holds, pct, production_shape, query, server_cpu  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 64))
 ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", 2000))
 SEATS = int(os.environ.get("BENCH_SEATS", 500))
-WORKERS, THREADS = int(os.environ.get("BENCH_WORKERS", 2)), int(os.environ.get("BENCH_THREADS", 4))
+WORKERS, THREADS = production_shape()
 # A registration is two requests (form, then post) and, under the event's lock, renders the
 # e-mail with its QR code and calendar entry: with 16 clients (2026-11) its throughput was 0.027
 # of /healthz's on SQLite and 0.018 on PostgreSQL, so it may cost at most about 65 health

@@ -19,7 +19,10 @@ def _int(name, default):
 
 bind = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, MAX_DEFAULT_WORKERS))
-threads = _int("GUNICORN_THREADS", 4)
+#: one thread per worker by default: the app spends its time on the CPU, and threads of one
+#: worker queue for its GIL after every database round trip, also while one of them holds an
+#: event's lock (measured with bench/registration.py, see the README's "Load and faults")
+threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 60)  # PDFs of a whole event and big exports take a while
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

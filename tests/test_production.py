@@ -103,14 +103,15 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     conf = load()
     assert 3 <= conf.workers <= conf.MAX_DEFAULT_WORKERS
+    assert (conf.threads, conf.worker_class) == (1, "sync")  # see the README's "Load and faults"
     assert conf.bind == "127.0.0.1:8000" and conf.accesslog is None
     assert conf.logconfig_dict["loggers"]["gunicorn.access"]["level"] == "CRITICAL"
 
     monkeypatch.setenv("WEB_CONCURRENCY", "5")
-    monkeypatch.setenv("GUNICORN_THREADS", "1")
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
     monkeypatch.setenv("PORT", "9100")
     conf = load()
-    assert (conf.workers, conf.threads, conf.worker_class, conf.bind) == (5, 1, "sync", "127.0.0.1:9100")
+    assert (conf.workers, conf.threads, conf.worker_class, conf.bind) == (5, 4, "gthread", "127.0.0.1:9100")
     monkeypatch.setenv("BIND", "unix:/run/fis-events.sock")
     assert load().bind == "unix:/run/fis-events.sock"
 
