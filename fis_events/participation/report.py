@@ -172,9 +172,10 @@ class _Table:
 
 
 def as_header(row):
-    """The participants' header if this row is one, else None."""
+    """The participants' header if this row is one, else None. A row holding an e-mail address
+    is a participant's, whatever words its other cells hold ("Left", "user principal name")."""
     names = [normalise_header(c) for c in row]
-    if not any(names) or SUMMARY_MARKERS & set(names):
+    if not any(names) or SUMMARY_MARKERS & set(names) or any(parse_email(c) for c in row):
         return None
     columns = {}
     has_surname = any(header_key(n) == "last_name" for n in names)

@@ -112,6 +112,14 @@ def test_hostile_cells_in_a_real_table_are_read_or_left_empty(data):
     assert [row.email for row in report.rows] == [f"persona{n}@example.org" for n in range(written)]
 
 
+def test_a_participant_whose_cells_read_like_headers_is_still_a_participant():
+    """Found by the property above: a row with an address is never a repeated header."""
+    report = read(b"Name,Email,Join Time,Leave Time,Duration\r\n"
+                  b"Left,persona0@example.org,,,user principal name\r\n")
+    assert not isinstance(report, ReportError)
+    assert [row.email for row in report.rows] == ["persona0@example.org"]
+
+
 @FAST
 @given(CELL)
 def test_cells_never_crash_the_time_readers(cell):
