@@ -41,6 +41,7 @@ def _sqlite_writer_queue(dialect, connection_record, cargs, cparams):
 _READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN|SAVEPOINT|RELEASE|ROLLBACK|COMMIT)\b"
                         r"|\s*BEGIN\b(?!\s+(IMMEDIATE|EXCLUSIVE)\b)"
                         r"|\s*WITH\b(?!.*\b(INSERT|UPDATE|DELETE|REPLACE)\b)", re.I | re.S)
+_SAVEPOINT = re.compile(r"\s*SAVEPOINT\b", re.I)
 _queues = {}
 
 
@@ -89,6 +90,15 @@ class WriterQueueConnection(sqlite3.Connection):
     def __del__(self):
         self._leave_queue()
 
+    def _begin_for_savepoint(self):
+        """pysqlite begins a transaction only before INSERT, UPDATE, DELETE or REPLACE: a
+        SAVEPOINT sent outside one opens a transaction of its own, whose RELEASE commits what the
+        block wrote, out of reach of the caller's rollback. Savepoints here wrap writes, so a
+        real transaction is begun first, taking the write lock at once (IMMEDIATE): a deferred
+        one would read a snapshot that another writer could make stale before this one's first
+        write, which SQLite then refuses at once (SQLITE_BUSY_SNAPSHOT)."""
+        self.cursor().execute("BEGIN IMMEDIATE")
+
     def _join_queue(self, statement):
         if self._lock_fd is not None or _READ_ONLY.match(statement):
             return
@@ -123,6 +133,8 @@ class WriterQueueConnection(sqlite3.Connection):
 
 class _WriterQueueCursor(sqlite3.Cursor):
     def execute(self, statement, parameters=()):
+        if _SAVEPOINT.match(statement) and not self.connection.in_transaction:
+            self.connection._begin_for_savepoint()
         self.connection._join_queue(statement)
         try:
             return super().execute(statement, parameters)

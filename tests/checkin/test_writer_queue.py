@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from fis_events import sqlite
 
@@ -106,6 +107,7 @@ def test_one_thread_writing_through_two_connections_gets_an_error_not_a_hang(eng
 HOLDER = """
 import sys
 import sqlalchemy as sa
+from sqlalchemy import orm
 import fis_events.sqlite  # the writer queue
 engine = sa.create_engine(sys.argv[1])
 with engine.connect() as conn:
@@ -138,3 +140,52 @@ def test_a_statement_refused_before_any_write_leaves_no_lock(engine, monkeypatch
         insert(other, "next")
         other.commit()
     assert names(engine) == ["next"]
+
+
+def test_a_savepoint_opened_before_any_write_is_undone_by_the_rollback(engine):
+    """pysqlite sends no BEGIN before a SAVEPOINT: the savepoint would open a transaction of its
+    own and its RELEASE would commit. The queue begins a real transaction first, so the unit of
+    work's rollback undoes the block, and its commit keeps it."""
+    with orm.Session(engine) as session:
+        session.execute(sa.text("SELECT 1"))
+        with session.begin_nested():
+            insert(session, "undone")
+        session.rollback()
+        with session.begin_nested():
+            insert(session, "kept")
+        session.commit()
+    assert names(engine) == ["kept"]
+
+
+def test_transactions_opened_by_a_savepoint_wait_for_each_other_and_read_what_the_other_wrote(engine):
+    """Each reads, then writes what it read: the second one waits for the first at its savepoint
+    and reads after the first committed (a deferred transaction would read before and then be
+    refused its write, SQLITE_BUSY_SNAPSHOT)."""
+    first_inside, release_first = threading.Event(), threading.Event()
+    errors = []
+
+    def read_then_write(hold):
+        try:
+            with orm.Session(engine) as session:
+                with session.begin_nested():
+                    count = session.execute(sa.text("SELECT count(*) FROM item")).scalar()
+                    if hold:
+                        first_inside.set()
+                        release_first.wait(5)
+                    insert(session, f"after {count}")
+                session.commit()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    first = threading.Thread(target=read_then_write, args=(True,))
+    first.start()
+    assert first_inside.wait(5)
+    second = threading.Thread(target=read_then_write, args=(False,))
+    second.start()
+    second.join(timeout=0.3)
+    assert second.is_alive(), errors  # waiting for the first at its savepoint
+    release_first.set()
+    first.join(5)
+    second.join(5)
+    assert errors == []
+    assert names(engine) == ["after 0", "after 1"]
