@@ -174,8 +174,8 @@ def decide_scan(event, payload, nonce, client_time=None, device=None, user=None,
     if not nonce or len(nonce) > 64:
         raise DomainError(_("Manca l'identificativo della scansione."), field="nonce")
     token = parse_payload(payload)
-    # Read before the savepoint: on SQLite a transaction that has read cannot take the write
-    # lock once another writer committed ("database is locked" at once, without waiting).
+    # Read before the savepoint: on SQLite the savepoint takes the write lock
+    # (fis_events/sqlite.py), and every other door waits while it is held.
     badge = _badge(token) if token else None
     try:
         with db.session.begin_nested():
