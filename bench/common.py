@@ -115,7 +115,8 @@ class Database:
     """The CPU of the PostgreSQL backends serving the bench database (nothing for SQLite)."""
 
     BACKENDS = ("SELECT string_agg(pid::text, ' ') FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name <> 'fis-lock-floor'")  # bench/lock_floor.py's own
 
     def __init__(self, url):
         self.url = url if url.startswith("postgres") else None

@@ -127,3 +127,16 @@ def test_each_release_of_the_event_lock_is_logged_with_its_hold(app_ctx, open_ev
     assert len(releases) == 1
     assert releases[0].event_ids == [event.id] and releases[0].held_ms >= 0
     assert releases[0].levelname == "DEBUG"
+
+
+def test_a_change_rolled_back_after_the_lock_logs_its_hold_too(app_ctx, open_event, caplog):
+    """The hold ends when the database lets the lock go, by a rollback as by a commit."""
+    from fis_events.events import locks
+
+    event = open_event()
+    with caplog.at_level("DEBUG", logger=locks.log.name):
+        with pytest.raises(RuntimeError), unit_of_work():
+            locks.lock_event(event.id)
+            raise RuntimeError("refused after the lock")
+    releases = [r for r in caplog.records if r.name == locks.log.name]
+    assert [r.event_ids for r in releases] == [[event.id]] and releases[0].held_ms >= 0

@@ -3,7 +3,7 @@ import functools
 import logging
 import time
 
-from sqlalchemy import bindparam, event, inspect, update
+from sqlalchemy import Engine, bindparam, event, inspect, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -12,6 +12,8 @@ from .models import Event
 
 _HELD = "fis_locked_events"
 _TAKEN_AT = "fis_lock_taken_at"
+_RELEASED_AT = "fis_lock_released_at"
+_LOCKING = "fis_takes_event_lock"
 #: every release at DEBUG (what bench/registration.py reads), a long hold as a WARNING: every
 #: registration for that event waited for it
 log = logging.getLogger(__name__)
@@ -38,9 +40,10 @@ def lock_event(event_id, keep=()):
     known = session.identity_map.get(session.identity_key(Event, event_id))
     with session.no_autoflush:  # the row read back replaces what was read before, unless changed
         event = session.scalar(_lock(), {"event_id": event_id}, execution_options={
-            "synchronize_session": False, "populate_existing": known not in session.dirty})
+            "synchronize_session": False, "populate_existing": known not in session.dirty,
+            _LOCKING: True})
     held.add(event_id)
-    session.info.setdefault(_TAKEN_AT, time.perf_counter())
+    session.info.setdefault(_TAKEN_AT, session.connection().info.pop(_TAKEN_AT))
     for row in list(session.identity_map.values()):
         if not (row is event or row in session.dirty or row in keep or created_here(row, session)):
             session.expire(row, _attributes(row))
@@ -62,14 +65,32 @@ def _attributes(row):
     return list(inspect(row).mapper.attrs.keys())
 
 
+@event.listens_for(Engine, "after_cursor_execute")
+def _lock_answered(conn, _cursor, _statement, _parameters, context, _executemany):
+    """The hold begins when the database answers the lock's statement, before the ORM reads
+    the event out of that answer."""
+    if context.execution_options.get(_LOCKING):
+        conn.info[_TAKEN_AT] = time.perf_counter()
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _database_let_go(session):
+    """The hold ends when the database has committed or rolled back, before the session expires
+    what it holds (a savepoint's end is overwritten by the transaction's own, which comes last)."""
+    if _HELD in session.info:
+        session.info[_RELEASED_AT] = time.perf_counter()
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_locks(session, transaction):
     """Locks end with the transaction that took them (its commit or rollback done): how long
     they were held is logged."""
     if transaction.parent is None:
         held, taken_at = session.info.pop(_HELD, None), session.info.pop(_TAKEN_AT, None)
+        released_at = session.info.pop(_RELEASED_AT, None) or time.perf_counter()
         if held:
-            held_ms = (time.perf_counter() - taken_at) * 1000
+            held_ms = (released_at - taken_at) * 1000
             log.log(logging.WARNING if held_ms > LONG_HOLD_MS else logging.DEBUG,
                     "event lock held %.2f ms", held_ms, extra={"event_ids": sorted(held),
                                                               "held_ms": round(held_ms, 3)})
