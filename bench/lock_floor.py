@@ -17,11 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-#: between two changes: enough to leave the burst its CPU (about one change in 40 of the
-#: burst's), often enough for a p99 over the whole burst
+#: between two changes: at most 50 a second, each a millisecond or so of CPU, which leaves the
+#: burst its CPU, and over a 40-second burst more than a thousand holds for a p99
 PAUSE = 0.02
-
-
 #: how its PostgreSQL backend is named, so that the burst's CPU figures leave it out
 APPLICATION_NAME = "fis-lock-floor"
 
