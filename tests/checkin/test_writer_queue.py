@@ -107,7 +107,6 @@ def test_one_thread_writing_through_two_connections_gets_an_error_not_a_hang(eng
 HOLDER = """
 import sys
 import sqlalchemy as sa
-from sqlalchemy import orm
 import fis_events.sqlite  # the writer queue
 engine = sa.create_engine(sys.argv[1])
 with engine.connect() as conn:
